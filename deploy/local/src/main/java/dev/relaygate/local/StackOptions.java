@@ -1,0 +1,38 @@
+package dev.relaygate.local;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a local stack runs: where the repository and the stack's state live, and whether it binds the
+ * well-known ports (a developer's stack) or free ones (a test's stack).
+ *
+ * @param root the repository root, where the services' runnable jars are built
+ * @param dataDir the one folder that holds databases, logs, installed tools and generated secrets
+ * @param fixedPorts bind 8080/8081 (gateway), 8090/8091 (control plane) and 8545 (Anvil) rather than free ports
+ * @param environment where {@code DATABASE_URL}, {@code REDIS_URL} and extra chains are read from
+ */
+public record StackOptions(Path root, Path dataDir, boolean fixedPorts, Map<String, String> environment) {
+
+    public StackOptions {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(dataDir, "dataDir");
+        environment = Map.copyOf(environment);
+    }
+
+    /** A developer's stack: state under {@code <root>/.local}, well-known ports, the process environment. */
+    public static StackOptions developer(Path root) {
+        return new StackOptions(root, root.resolve(".local"), true, System.getenv());
+    }
+
+    /** A test's stack: state in the given folder, free ports, the process environment. */
+    public static StackOptions test(Path root, Path dataDir) {
+        return new StackOptions(root, dataDir, false, System.getenv());
+    }
+
+    String env(String name) {
+        String value = environment.get(name);
+        return (value == null || value.isBlank()) ? null : value;
+    }
+}
