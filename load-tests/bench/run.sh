@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Relaygate gateway benchmark: wrk against four targets, interleaved in one session, on loopback only.
+#   (a) the upstream directly          (b) nginx as a reverse proxy (baseline)
+#   (c) the gateway, bare SCG route    (d) the gateway, full Relaygate hot path with a valid key
+# For each it records requests/s, p50 and p99 latency at 50 and at 8 connections, and how many upstream
+# connections were opened during the run (connection reuse check), then writes a markdown table to
+# load-tests/results/.
+#
+# Needs Debian's wrk, nginx (with libnginx-mod-http-echo) and redis-server:
+#   apt-get install -y wrk nginx-light libnginx-mod-http-echo redis-server
+#
+# Environment: DURATION (seconds a run, default 10), ROUNDS (default 3), CONNECTIONS (default "50 8"),
+#              GATEWAY_JAVA_OPTS (extra JVM flags for the gateway), SKIP_BUILD=1 (use the built jar).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+. deploy/local/java-home.sh
+
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-"50 8"}
+UPSTREAM_PORT=18545
+PROXY_PORT=18081
+GATEWAY_PORT=18080
+GATEWAY_MANAGEMENT_PORT=18082
+REDIS_PORT=16390
+
+for tool in wrk nginx redis-server redis-cli curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nginx-light libnginx-mod-http-echo redis-server curl" >&2; exit 1; }
+done
+[ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] || { echo "missing the nginx echo module: apt-get install -y libnginx-mod-http-echo" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/relaygate-bench.XXXXXX)
+pids=()
+cleanup() {
+  [ -f "$work/upstream.pid" ] && nginx -p "$work" -c "$work/upstream.conf" -s quit 2>/dev/null || true
+  [ -f "$work/proxy.pid" ] && nginx -p "$work" -c "$work/proxy.conf" -s quit 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -B -q -ntp -Dmaven.test.skip=true -pl gateway -am package
+fi
+jar=$(ls gateway/target/gateway-*-exec.jar)
+
+render() { sed -e "s#@DIR@#$work#g" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" -e "s#@PROXY_PORT@#$PROXY_PORT#g" "$1" > "$2"; }
+render "$here/upstream.nginx.conf" "$work/upstream.conf"
+render "$here/proxy.nginx.conf" "$work/proxy.conf"
+nginx -p "$work" -c "$work/upstream.conf"
+nginx -p "$work" -c "$work/proxy.conf"
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$work/redis.log" 2>&1 &
+pids+=($!)
+until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+
+# A key and a plan, published as the control plane publishes them (docs/contracts/), with limits far above
+# what this machine can send, so that (d) measures the cost of limiting, not its refusals.
+key=rgk_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7yEe12iv86
+hash=$(printf %s "$key" | sha256sum | cut -d' ' -f1)
+plan=00000000-0000-0000-0000-0000000be4c4
+redis-cli -p "$REDIS_PORT" SET "rg:plan:$plan" "{\"schema\":1,\"planId\":\"$plan\",\"name\":\"bench\",\"version\":1,\"computeUnitsPerSecond\":1000000000,\"burstComputeUnits\":1000000000,\"computeUnitsPerMinute\":60000000000,\"monthlyComputeUnits\":9000000000000,\"maxBatchSize\":100,\"maxBodyBytes\":1048576,\"allowedChains\":[],\"methodClasses\":[\"standard\",\"debug\",\"trace\"]}" >/dev/null
+redis-cli -p "$REDIS_PORT" SET "rg:key:$hash" "{\"schema\":1,\"keyId\":\"6f1d3c1e-0000-4000-8000-00000000be4c\",\"hash\":\"$hash\",\"organizationId\":\"6f1d3c1e-0000-4000-8000-0000000000aa\",\"planId\":\"$plan\",\"status\":\"active\",\"expiresAt\":null,\"version\":1,\"policy\":{\"allowedChains\":[],\"allowedOrigins\":[],\"allowedCidrs\":[],\"allowedMethods\":[],\"deniedMethods\":[],\"jwtRequired\":false,\"jwtPublicKeys\":[]}}" >/dev/null
+
+# shellcheck disable=SC2086
+"$JAVA_HOME/bin/java" ${GATEWAY_JAVA_OPTS:-} -jar "$jar" \
+  --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
+  --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
+  --relaygate.control-plane.url=http://127.0.0.1:9 \
+  --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
+  --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT \
+  --spring.cloud.gateway.server.webflux.routes[0].id=bare \
+  --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT \
+  --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/** \
+  --logging.level.root=WARN > "$work/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do
+  curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null || { echo "gateway did not start:"; tail -40 "$work/gateway.log"; exit 1; }
+
+declare -A url=(
+  [a]="http://127.0.0.1:$UPSTREAM_PORT/"
+  [b]="http://127.0.0.1:$PROXY_PORT/"
+  [c]="http://127.0.0.1:$GATEWAY_PORT/bare/"
+  [d]="http://127.0.0.1:$GATEWAY_PORT/v1/bench/$key"
+)
+declare -A label=(
+  [a]="(a) upstream direct" [b]="(b) nginx proxy" [c]="(c) gateway, bare SCG route" [d]="(d) gateway, full hot path"
+)
+body='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
+for t in a b c d; do
+  answer=$(curl -fs -X POST -H 'Content-Type: application/json' -d "$body" "${url[$t]}") \
+    || { echo "target $t (${url[$t]}) does not answer 200"; tail -20 "$work/gateway.log"; exit 1; }
+  case "$answer" in *'"result"'*) ;; *) echo "target $t answered: $answer"; exit 1;; esac
+done
+
+accepts() { curl -fs "http://127.0.0.1:$UPSTREAM_PORT/stub_status" | awk 'NR==3 {print $1}'; }
+to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
+
+echo "warming up the gateway (JIT) ..."
+wrk -t2 -c50 -d10s -s "$here/post.lua" "${url[c]}" >/dev/null
+wrk -t2 -c50 -d10s -s "$here/post.lua" "${url[d]}" >/dev/null
+
+raw="$work/runs.tsv"
+: > "$raw"
+for round in $(seq 1 "$ROUNDS"); do
+  for c in $CONNECTIONS; do
+    for t in a b c d; do
+      # each probe of stub_status is itself one accepted connection
+      before=$(accepts)
+      out=$(wrk -t2 -c"$c" -d"${DURATION}s" --latency -s "$here/post.lua" "${url[$t]}")
+      after=$(accepts)
+      opened=$((after - before - 1))
+      rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ {print $2}')
+      p50=$(to_ms "$(printf '%s\n' "$out" | awk '$1=="50%" {print $2}')")
+      p99=$(to_ms "$(printf '%s\n' "$out" | awk '$1=="99%" {print $2}')")
+      errors=$(printf '%s\n' "$out" | awk '{gsub(",", "")} /Non-2xx/ {n += $5} /Socket errors/ {n += $4 + $6 + $8 + $10} END {print n + 0}')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$c" "$t" "$rps" "$p50" "$p99" "$opened" "$errors" >> "$raw"
+      printf 'round %s  c=%-3s %-32s %10s rps  p50 %6s ms  p99 %6s ms  upstream conns opened %5s  errors %s\n' \
+        "$round" "$c" "${label[$t]}" "$rps" "$p50" "$p99" "$opened" "$errors"
+    done
+  done
+done
+
+stamp=$(date -u +%Y%m%d-%H%M)
+out="$root/load-tests/results/bench-$stamp.md"
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+col() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | median; }
+{
+  echo "# Gateway benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB;"
+  echo "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(nginx -v 2>&1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); redis $(redis-server --version | awk '{print $3}')."
+  echo "Everything on one machine over loopback; wrk -t2 with a JSON-RPC POST (load-tests/bench/post.lua);"
+  echo "$ROUNDS interleaved rounds of ${DURATION} s per target and concurrency; medians shown. Gateway JVM flags: '${GATEWAY_JAVA_OPTS:-none}'."
+  echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means connection reuse."
+  echo
+  for c in $CONNECTIONS; do
+    echo "## $c connections"
+    echo
+    echo "| target | rps | p50 ms | p99 ms | upstream conns | errors |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for t in a b c d; do
+      echo "| ${label[$t]} | $(col "$c" $t 4 | xargs printf '%.0f') | $(col "$c" $t 5) | $(col "$c" $t 6) | $(col "$c" $t 7) | $(col "$c" $t 8) |"
+    done
+    rc=$(col "$c" c 4); rd=$(col "$c" d 4); rb=$(col "$c" b 4)
+    echo
+    echo "Ratios: d/c = $(awk -v d="$rd" -v c="$rc" 'BEGIN {printf "%.2f", d/c}'), d/b = $(awk -v d="$rd" -v b="$rb" 'BEGIN {printf "%.2f", d/b}'); p99 d − c = $(awk -v d="$(col "$c" d 6)" -v c="$(col "$c" c 6)" 'BEGIN {printf "%.2f", d-c}') ms."
+    echo
+  done
+  echo "<details><summary>All runs (round, connections, target, rps, p50, p99, upstream conns, errors)</summary>"
+  echo
+  echo '```'
+  cat "$raw"
+  echo '```'
+  echo "</details>"
+} > "$out"
+echo
+cat "$out"
+echo "written to $out"
