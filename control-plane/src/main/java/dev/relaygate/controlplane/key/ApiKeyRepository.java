@@ -1,0 +1,153 @@
+package dev.relaygate.controlplane.key;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+import dev.relaygate.controlplane.web.PageCursor;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * API keys in Postgres. Every query that serves a user names the organization in its WHERE clause, so a key
+ * id of another tenant matches nothing.
+ */
+@Component
+public final class ApiKeyRepository {
+
+    private static final TypeReference<List<Map<String, Object>>> JWKS = new TypeReference<>() {
+    };
+
+    /** Selected from a relation {@code k} (api_keys or a RETURNING set) joined to organizations {@code o}. */
+    private static final String COLUMNS = """
+            k.id, k.organization_id, o.plan_id, k.name, k.display_prefix, k.secret_hash, k.previous_secret_hash,
+            k.previous_secret_expires_at, k.created_by, k.created_at, k.updated_at, k.expires_at, k.revoked_at,
+            k.last_used_day, k.allowed_chains, k.allowed_origins, k.allowed_cidrs, k.allowed_methods,
+            k.denied_methods, k.jwt_required, k.jwt_public_keys::text as jwt_public_keys_json, k.version""";
+
+    private static final String JOIN = " join organizations o on o.id = k.organization_id ";
+
+    private final DatabaseClient db;
+
+    private final JsonMapper json;
+
+    public ApiKeyRepository(DatabaseClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    public Mono<ApiKey> insert(UUID id, UUID organizationId, String name, IssuedSecret secret, String createdBy,
+            Instant now, Instant expiresAt, KeyPolicy policy) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with k as (insert into api_keys (id, organization_id, name, "
+                + "display_prefix, secret_hash, created_by, created_at, updated_at, expires_at, allowed_chains, "
+                + "allowed_origins, allowed_cidrs, allowed_methods, denied_methods, jwt_required, jwt_public_keys) "
+                + "values (:id, :org, :name, :prefix, :hash, :createdBy, :now, :now, :expiresAt, :chains, :origins, "
+                + ":cidrs, :methods, :denied, :jwtRequired, cast(:jwks as jsonb)) returning *) select " + COLUMNS
+                + " from k" + JOIN)
+            .bind("id", id)
+            .bind("org", organizationId)
+            .bind("name", name)
+            .bind("prefix", secret.displayPrefix())
+            .bind("hash", secret.hash())
+            .bind("createdBy", createdBy)
+            .bind("now", now);
+        spec = expiresAt == null ? spec.bindNull("expiresAt", Instant.class) : spec.bind("expiresAt", expiresAt);
+        return bindPolicy(spec, policy).map(this::key).one();
+    }
+
+    public Mono<ApiKey> find(UUID organizationId, UUID id) {
+        return db.sql("select " + COLUMNS + " from api_keys k" + JOIN + "where k.organization_id = :org and k.id = :id")
+            .bind("org", organizationId)
+            .bind("id", id)
+            .map(this::key)
+            .one();
+    }
+
+    /** The key whose current or previous (rotated, in grace) secret has this hash. */
+    public Mono<ApiKey> findByHash(String hash) {
+        return db.sql("select " + COLUMNS + " from api_keys k" + JOIN
+                + "where k.secret_hash = :hash or k.previous_secret_hash = :hash")
+            .bind("hash", hash)
+            .map(this::key)
+            .one();
+    }
+
+    /**
+     * One page of an organization's keys, newest first.
+     *
+     * @param revoked null for all keys, true for revoked ones only, false for unrevoked ones only
+     * @param nameContains case-insensitive substring of the name, or null
+     */
+    public Flux<ApiKey> page(UUID organizationId, PageCursor after, int limit, Boolean revoked, String nameContains) {
+        StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append(" from api_keys k").append(JOIN)
+            .append("where k.organization_id = :org");
+        if (after != null) {
+            sql.append(" and (k.created_at, k.id) < (:afterCreatedAt, :afterId)");
+        }
+        if (revoked != null) {
+            sql.append(revoked ? " and k.revoked_at is not null" : " and k.revoked_at is null");
+        }
+        if (nameContains != null) {
+            sql.append(" and strpos(lower(k.name), lower(:name)) > 0");
+        }
+        sql.append(" order by k.created_at desc, k.id desc limit :limit");
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString()).bind("org", organizationId).bind("limit",
+                limit);
+        if (after != null) {
+            spec = spec.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
+        }
+        if (nameContains != null) {
+            spec = spec.bind("name", nameContains);
+        }
+        return spec.map(this::key).all();
+    }
+
+    /** Revokes a key; empty if it does not exist in this organization or was already revoked. */
+    public Mono<ApiKey> revoke(UUID organizationId, UUID id, Instant now) {
+        return db.sql("with k as (update api_keys set revoked_at = :now, updated_at = :now, version = version + 1 "
+                + "where organization_id = :org and id = :id and revoked_at is null returning *) select " + COLUMNS
+                + " from k" + JOIN)
+            .bind("now", now)
+            .bind("org", organizationId)
+            .bind("id", id)
+            .map(this::key)
+            .one();
+    }
+
+    private DatabaseClient.GenericExecuteSpec bindPolicy(DatabaseClient.GenericExecuteSpec spec, KeyPolicy policy) {
+        return spec.bind("chains", policy.allowedChains().toArray(String[]::new))
+            .bind("origins", policy.allowedOrigins().toArray(String[]::new))
+            .bind("cidrs", policy.allowedCidrs().toArray(String[]::new))
+            .bind("methods", policy.allowedMethods().toArray(String[]::new))
+            .bind("denied", policy.deniedMethods().toArray(String[]::new))
+            .bind("jwtRequired", policy.jwtRequired())
+            .bind("jwks", json.writeValueAsString(policy.jwtPublicKeys()));
+    }
+
+    ApiKey key(Readable row) {
+        KeyPolicy policy = new KeyPolicy(list(row.get("allowed_chains", String[].class)),
+                list(row.get("allowed_origins", String[].class)), list(row.get("allowed_cidrs", String[].class)),
+                list(row.get("allowed_methods", String[].class)), list(row.get("denied_methods", String[].class)),
+                Boolean.TRUE.equals(row.get("jwt_required", Boolean.class)),
+                json.readValue(row.get("jwt_public_keys_json", String.class), JWKS));
+        return new ApiKey(row.get("id", UUID.class), row.get("organization_id", UUID.class),
+                row.get("plan_id", UUID.class), row.get("name", String.class), row.get("display_prefix", String.class),
+                row.get("secret_hash", String.class), row.get("previous_secret_hash", String.class),
+                row.get("previous_secret_expires_at", Instant.class), row.get("created_by", String.class),
+                row.get("created_at", Instant.class), row.get("updated_at", Instant.class),
+                row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class),
+                row.get("last_used_day", LocalDate.class), policy, row.get("version", Long.class));
+    }
+
+    private static List<String> list(String[] values) {
+        return values == null ? List.of() : List.of(values);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.relaygate.controlplane.propagation;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Redis used for snapshot publication.
+ *
+ * @param url                 {@code redis://host:port} (or {@code rediss://}, with credentials if needed)
+ * @param connectTimeout      bound on establishing a connection
+ * @param commandTimeout      bound on every command; a slow Redis fails the publication, never the API call
+ * @param republishInterval   how often snapshots that could not be published are retried
+ */
+@Validated
+@ConfigurationProperties("relaygate.redis")
+public record RedisProperties(
+        @NotNull @DefaultValue("redis://127.0.0.1:6379") URI url,
+        @NotNull @DefaultValue("1s") Duration connectTimeout,
+        @NotNull @DefaultValue("500ms") Duration commandTimeout,
+        @NotNull @DefaultValue("15s") Duration republishInterval) {
+
+    @Override
+    public String toString() {
+        return "RedisProperties[host=" + url.getHost() + ":" + url.getPort() + "]";
+    }
+}

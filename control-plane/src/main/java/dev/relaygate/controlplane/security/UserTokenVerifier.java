@@ -1,0 +1,123 @@
+package dev.relaygate.controlplane.security;
+
+import java.net.MalformedURLException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSKeySelector;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import org.springframework.stereotype.Component;
+
+import dev.relaygate.controlplane.web.ApiException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Verifies user bearer tokens with nimbus-jose-jwt: signature (HS256 shared secret and/or the pinned JWKS
+ * algorithm; {@code alg=none} and every other algorithm are refused), issuer, audience, {@code exp} and
+ * {@code sub}. JWKS fetches are blocking, so verification that may need one runs on a bounded scheduler.
+ */
+@Component
+public final class UserTokenVerifier {
+
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    private final JwtProperties properties;
+
+    private final Scheduler jwksScheduler;
+
+    public UserTokenVerifier(JwtProperties properties) {
+        this.properties = properties;
+        JWSKeySelector<SecurityContext> hmac = properties.hasHmacSecret()
+                ? new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
+                        new ImmutableSecret<>(properties.hmacSecret().getBytes(StandardCharsets.UTF_8)))
+                : null;
+        JWSAlgorithm pinned = JWSAlgorithm.parse(properties.jwksAlgorithm());
+        JWSKeySelector<SecurityContext> jwks = properties.jwksUrl() == null ? null
+                : new JWSVerificationKeySelector<>(pinned, jwkSource(properties));
+        this.processor.setJWSKeySelector((header, context) -> {
+            if (hmac != null && JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
+                return hmac.selectJWSKeys(header, context);
+            }
+            if (jwks != null && pinned.equals(header.getAlgorithm())) {
+                return jwks.selectJWSKeys(header, context);
+            }
+            return List.of();
+        });
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(properties.audience(),
+                new JWTClaimsSet.Builder().issuer(properties.issuer()).build(), Set.of("sub", "exp"));
+        claims.setMaxClockSkew((int) properties.clockSkew().toSeconds());
+        this.processor.setJWTClaimsSetVerifier(claims);
+        this.jwksScheduler = properties.jwksUrl() == null ? null
+                : Schedulers.newBoundedElastic(4, 1000, "jwks-verify", 60, true);
+    }
+
+    private static JWKSource<SecurityContext> jwkSource(JwtProperties properties) {
+        int timeout = (int) properties.jwksTimeout().toMillis();
+        try {
+            return JWKSourceBuilder
+                .create(properties.jwksUrl().toURL(), new DefaultResourceRetriever(timeout, timeout, 512 * 1024))
+                .cache(properties.jwksCacheTtl().toMillis(), properties.jwksTimeout().toMillis())
+                .retrying(false)
+                .build();
+        }
+        catch (MalformedURLException e) {
+            throw new IllegalArgumentException("relaygate.security.jwt.jwks-url is not a URL", e);
+        }
+    }
+
+    /** The actor a token stands for, or a 401 {@link ApiException}. */
+    public Mono<Actor> verify(String token) {
+        Mono<Actor> verification = Mono.fromCallable(() -> actor(token));
+        return jwksScheduler == null ? verification : verification.subscribeOn(jwksScheduler);
+    }
+
+    private Actor actor(String token) {
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(token, null);
+        }
+        catch (Exception e) {
+            // Why a token failed is logged by nobody and told to nobody: the answer is the same 401 for all.
+            throw ApiException.unauthorized("The bearer token is not valid");
+        }
+        String subject = claims.getSubject();
+        if (subject == null || subject.isBlank() || subject.length() > 255) {
+            throw ApiException.unauthorized("The bearer token has no usable subject");
+        }
+        return new Actor(subject, email(claims), booleanClaim(claims, "email_verified"),
+                booleanClaim(claims, properties.adminClaim()));
+    }
+
+    private static String email(JWTClaimsSet claims) {
+        try {
+            String email = claims.getStringClaim("email");
+            return email == null || email.isBlank() ? null : email.trim().toLowerCase(Locale.ROOT);
+        }
+        catch (ParseException e) {
+            return null;
+        }
+    }
+
+    private static boolean booleanClaim(JWTClaimsSet claims, String name) {
+        try {
+            return Boolean.TRUE.equals(claims.getBooleanClaim(name));
+        }
+        catch (ParseException e) {
+            return false;
+        }
+    }
+}

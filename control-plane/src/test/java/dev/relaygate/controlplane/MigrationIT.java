@@ -1,0 +1,45 @@
+package dev.relaygate.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.relaygate.controlplane.testsupport.IntegrationTest;
+
+/** The schema as Flyway builds it from an empty database. */
+class MigrationIT extends IntegrationTest {
+
+    @Test
+    void migratesAnEmptyDatabaseToTheFullSchema() {
+        List<String> tables = db.sql("select table_name from information_schema.tables where table_schema = 'public'")
+            .map(row -> row.get("table_name", String.class)).all().collectList().block();
+
+        assertThat(tables).contains("organizations", "users", "memberships", "plans", "api_keys", "audit_log",
+                "snapshot_outbox", "idempotency_records", "flyway_schema_history");
+        Long failed = db.sql("select count(*) as n from flyway_schema_history where not success")
+            .map(row -> row.get("n", Long.class)).one().block();
+        assertThat(failed).isZero();
+    }
+
+    @Test
+    void seedsTheFreePlanWithTheContractValues() {
+        var plan = db.sql("select name, compute_units_per_second, burst_compute_units, max_batch_size "
+                + "from plans where id = '00000000-0000-0000-0000-00000000f4ee'")
+            .map(row -> List.of(row.get("name", String.class), row.get("compute_units_per_second", Integer.class),
+                    row.get("burst_compute_units", Integer.class), row.get("max_batch_size", Integer.class)))
+            .one().block();
+
+        assertThat(plan).containsExactly("free", 330, 660, 100);
+    }
+
+    @Test
+    void auditLogRefusesUpdatesAndDeletes() {
+        db.sql("insert into audit_log (actor, action, target_type, target_id, at) values ('t', 'test', 't', 't', now())")
+            .then().block();
+
+        assertThat(db.sql("update audit_log set actor = 'x'").then().materialize().block().isOnError()).isTrue();
+        assertThat(db.sql("delete from audit_log").then().materialize().block().isOnError()).isTrue();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.relaygate.controlplane.testsupport;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.relaygate.controlplane.ControlPlaneApplication;
+
+/**
+ * Base of every integration test: one application context (same configuration everywhere, so Spring reuses it
+ * across classes) on a random port, against real Postgres and Redis, with a clock tests can move.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        classes = { ControlPlaneApplication.class, IntegrationTest.TestClockConfiguration.class })
+public abstract class IntegrationTest {
+
+    private static RedisClient redisClient;
+
+    private static RedisCommands<String, String> redis;
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected MutableClock clock;
+
+    @Autowired
+    protected DatabaseClient db;
+
+    protected WebTestClient http;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestPostgres.Connection pg = TestPostgres.connection();
+        registry.add("spring.r2dbc.url", pg::r2dbcUrl);
+        registry.add("spring.r2dbc.username", pg::user);
+        registry.add("spring.r2dbc.password", pg::password);
+        registry.add("spring.flyway.url", pg::jdbcUrl);
+        registry.add("spring.flyway.user", pg::user);
+        registry.add("spring.flyway.password", pg::password);
+        registry.add("relaygate.redis.url", TestRedis::url);
+        registry.add("relaygate.security.jwt.hmac-secret", () -> Tokens.HMAC_SECRET);
+        registry.add("relaygate.internal.token", () -> Tokens.INTERNAL_TOKEN);
+        registry.add("management.server.port", () -> "0");
+    }
+
+    @BeforeEach
+    void baseSetUp() {
+        clock.reset();
+        http = WebTestClient.bindToServer()
+            .baseUrl("http://127.0.0.1:" + port)
+            .responseTimeout(Duration.ofSeconds(20))
+            .build();
+    }
+
+    /** Synchronous commands on the test Redis, for assertions. */
+    protected static synchronized RedisCommands<String, String> redis() {
+        if (redis == null) {
+            redisClient = RedisClient.create(TestRedis.url());
+            redis = redisClient.connect().sync();
+        }
+        return redis;
+    }
+
+    protected static synchronized RedisClient redisClient() {
+        redis();
+        return redisClient;
+    }
+
+    protected static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    /** Creates an organization owned by {@code subject} and answers its id. */
+    protected UUID createOrganization(String subject) {
+        Map<?, ?> body = http.post()
+            .uri("/v1/organizations")
+            .header(HttpHeaders.AUTHORIZATION, bearer(Tokens.user(subject)))
+            .bodyValue(Map.of("name", "org of " + subject))
+            .exchange()
+            .expectStatus().isCreated()
+            .expectBody(Map.class).returnResult().getResponseBody();
+        return UUID.fromString((String) body.get("id"));
+    }
+
+    /** Creates a key in an organization and answers the creation body (with its secret). */
+    protected Map<String, Object> createKey(String subject, UUID organizationId) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = http.post()
+            .uri("/v1/organizations/{org}/keys", organizationId)
+            .header(HttpHeaders.AUTHORIZATION, bearer(Tokens.user(subject)))
+            .bodyValue(Map.of("name", "key of " + subject))
+            .exchange()
+            .expectStatus().isCreated()
+            .expectBody(Map.class).returnResult().getResponseBody();
+        return body;
+    }
+
+    protected static String uniqueSubject(String role) {
+        return role + "-" + UUID.randomUUID();
+    }
+
+    /** The test clock, preferred over the application's system clock. */
+    @TestConfiguration(proxyBeanMethods = false)
+    public static class TestClockConfiguration {
+
+        @Bean
+        @Primary
+        MutableClock mutableClock() {
+            return new MutableClock();
+        }
+    }
+}
