@@ -122,6 +122,102 @@ public final class ApiKeyRepository {
             .one();
     }
 
+    /**
+     * Applies an update if the key is still at {@code expectedVersion} (optimistic locking); empty otherwise.
+     *
+     * @param name         new name or null
+     * @param expiresAt    new expiry or null
+     * @param removeExpiry whether to clear the expiry
+     * @param policy       new policy or null
+     */
+    public Mono<ApiKey> update(UUID organizationId, UUID id, long expectedVersion, String name, Instant expiresAt,
+            boolean removeExpiry, KeyPolicy policy, Instant now) {
+        StringBuilder set = new StringBuilder("updated_at = :now, version = version + 1");
+        if (name != null) {
+            set.append(", name = :name");
+        }
+        if (removeExpiry) {
+            set.append(", expires_at = null");
+        }
+        else if (expiresAt != null) {
+            set.append(", expires_at = :expiresAt");
+        }
+        if (policy != null) {
+            set.append(", allowed_chains = :chains, allowed_origins = :origins, allowed_cidrs = :cidrs, "
+                    + "allowed_methods = :methods, denied_methods = :denied, jwt_required = :jwtRequired, "
+                    + "jwt_public_keys = cast(:jwks as jsonb)");
+        }
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with k as (update api_keys set " + set
+                + " where organization_id = :org and id = :id and version = :version returning *) select " + COLUMNS
+                + " from k" + JOIN)
+            .bind("now", now)
+            .bind("org", organizationId)
+            .bind("id", id)
+            .bind("version", expectedVersion);
+        if (name != null) {
+            spec = spec.bind("name", name);
+        }
+        if (!removeExpiry && expiresAt != null) {
+            spec = spec.bind("expiresAt", expiresAt);
+        }
+        if (policy != null) {
+            spec = bindPolicy(spec, policy);
+        }
+        return spec.map(this::key).one();
+    }
+
+    /**
+     * Replaces the secret of an unrevoked key still at {@code expectedVersion}; the old secret stays valid until
+     * {@code graceEnd}, or is dropped at once when {@code graceEnd} is null.
+     */
+    public Mono<ApiKey> rotate(UUID organizationId, UUID id, long expectedVersion, IssuedSecret secret,
+            Instant graceEnd, Instant now) {
+        String previous = graceEnd == null ? "previous_secret_hash = null, previous_secret_expires_at = null"
+                : "previous_secret_hash = secret_hash, previous_secret_expires_at = :graceEnd";
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with k as (update api_keys set " + previous
+                + ", secret_hash = :hash, display_prefix = :prefix, updated_at = :now, version = version + 1 "
+                + "where organization_id = :org and id = :id and version = :version and revoked_at is null "
+                + "returning *) select " + COLUMNS + " from k" + JOIN)
+            .bind("hash", secret.hash())
+            .bind("prefix", secret.displayPrefix())
+            .bind("now", now)
+            .bind("org", organizationId)
+            .bind("id", id)
+            .bind("version", expectedVersion);
+        if (graceEnd != null) {
+            spec = spec.bind("graceEnd", graceEnd);
+        }
+        return spec.map(this::key).one();
+    }
+
+    /** Forgets previous secrets whose grace ended; each result carries the hash it retired. */
+    public Flux<RetiredSecret> retireExpiredPreviousSecrets(Instant now, int limit) {
+        return db.sql("with due as (select id, previous_secret_hash from api_keys where previous_secret_expires_at "
+                + "<= :now order by previous_secret_expires_at limit :limit for update skip locked), "
+                + "k as (update api_keys a set previous_secret_hash = null, previous_secret_expires_at = null, "
+                + "updated_at = :now, version = a.version + 1 from due where a.id = due.id "
+                + "returning a.*, due.previous_secret_hash as retired_hash) select " + COLUMNS
+                + ", k.retired_hash from k" + JOIN)
+            .bind("now", now)
+            .bind("limit", limit)
+            .map(row -> new RetiredSecret(key(row), row.get("retired_hash", String.class)))
+            .all();
+    }
+
+    /** Bumps the version of every key of an organization (its plan changed) and answers them. */
+    public Flux<ApiKey> touchOrganization(UUID organizationId, Instant now) {
+        return db.sql("with k as (update api_keys set version = version + 1, updated_at = :now "
+                + "where organization_id = :org returning *) select " + COLUMNS + " from k" + JOIN)
+            .bind("now", now)
+            .bind("org", organizationId)
+            .map(this::key)
+            .all();
+    }
+
+    /** A key whose previous secret was just retired, and that secret's hash. */
+    public record RetiredSecret(ApiKey key, String hash) {
+    }
+
     private DatabaseClient.GenericExecuteSpec bindPolicy(DatabaseClient.GenericExecuteSpec spec, KeyPolicy policy) {
         return spec.bind("chains", policy.allowedChains().toArray(String[]::new))
             .bind("origins", policy.allowedOrigins().toArray(String[]::new))

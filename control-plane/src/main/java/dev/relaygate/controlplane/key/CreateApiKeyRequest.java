@@ -10,6 +10,8 @@ import jakarta.validation.constraints.Size;
  *
  * @param name      a label for people
  * @param expiresAt optional moment after which gateways refuse the key
+ * @param policy    optional restrictions; none when absent
  */
-public record CreateApiKeyRequest(@NotBlank @Size(max = 200) String name, Instant expiresAt) {
+public record CreateApiKeyRequest(@NotBlank @Size(max = 200) String name, Instant expiresAt,
+        KeyPolicyRequest policy) {
 }

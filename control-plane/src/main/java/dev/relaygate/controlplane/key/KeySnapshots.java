@@ -46,6 +46,17 @@ public final class KeySnapshots {
                 json.writeValueAsString(snapshot));
     }
 
+    /**
+     * A revoked snapshot for a hash the key no longer has (a previous secret retired early or after its grace), so
+     * gateways refuse it from Redis instead of asking the control plane.
+     */
+    public PendingSnapshot retired(ApiKey key, String hash) {
+        KeySnapshot snapshot = new KeySnapshot(1, key.id().toString(), hash, key.organizationId().toString(),
+                key.planId().toString(), KeySnapshot.REVOKED, null, key.version(), key.policy());
+        return new PendingSnapshot(RedisNames.keySnapshot(hash), PendingSnapshot.KEY, hash, key.version(),
+                json.writeValueAsString(snapshot));
+    }
+
     private static Instant earlier(Instant a, Instant b) {
         if (a == null) {
             return b;

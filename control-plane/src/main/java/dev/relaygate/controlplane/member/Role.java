@@ -5,6 +5,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import dev.relaygate.controlplane.web.ApiException;
+
 /**
  * What a member may do in an organization. Owners do everything; admins manage members (but not owners) and
  * keys; developers manage keys; billing manages the plan and billing; viewers only read.
@@ -20,6 +22,16 @@ public enum Role {
     @JsonCreator
     public static Role fromWire(String value) {
         return value == null ? null : Role.valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
+    /** Parses a query parameter, refusing an unknown role with a field problem. */
+    public static Role parameter(String field, String value) {
+        try {
+            return fromWire(value);
+        }
+        catch (IllegalArgumentException e) {
+            throw ApiException.invalidField(field, "must be one of owner, admin, developer, billing, viewer");
+        }
     }
 
     public boolean canManageKeys() {

@@ -7,6 +7,9 @@ import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import dev.relaygate.controlplane.member.Role;
+import dev.relaygate.controlplane.web.PageCursor;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Organizations, users and memberships in Postgres. */
@@ -19,18 +22,6 @@ public final class OrganizationRepository {
 
     public OrganizationRepository(DatabaseClient db) {
         this.db = db;
-    }
-
-    /** Records that a subject was seen, with its latest e-mail claim. */
-    public Mono<Void> upsertUser(String subject, String email, Instant now) {
-        DatabaseClient.GenericExecuteSpec spec = db.sql("""
-                insert into users (subject, email, created_at, seen_at) values (:subject, :email, :now, :now)
-                on conflict (subject) do update set email = coalesce(excluded.email, users.email), seen_at = :now
-                """)
-            .bind("subject", subject)
-            .bind("now", now);
-        spec = email == null ? spec.bindNull("email", String.class) : spec.bind("email", email);
-        return spec.then();
     }
 
     public Mono<Organization> insert(UUID id, String name, UUID planId, Instant now) {
@@ -62,6 +53,51 @@ public final class OrganizationRepository {
             .bind("id", id)
             .map(OrganizationRepository::organization)
             .one();
+    }
+
+    public Mono<Organization> rename(UUID id, String name, Instant now) {
+        return db.sql("update organizations as o set name = :name, updated_at = :now, version = version + 1 "
+                + "where id = :id returning " + COLUMNS)
+            .bind("id", id)
+            .bind("name", name)
+            .bind("now", now)
+            .map(OrganizationRepository::organization)
+            .one();
+    }
+
+    public Mono<Organization> assignPlan(UUID id, UUID planId, Instant now) {
+        return db.sql("update organizations as o set plan_id = :plan, updated_at = :now, version = version + 1 "
+                + "where id = :id returning " + COLUMNS)
+            .bind("id", id)
+            .bind("plan", planId)
+            .bind("now", now)
+            .map(OrganizationRepository::organization)
+            .one();
+    }
+
+    /** The organizations a subject is a member of, newest first, with the subject's role. */
+    public Flux<Membership> pageOfMember(String subject, PageCursor after, int limit, String nameContains) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + ", m.role from organizations o "
+                + "join memberships m on m.organization_id = o.id where m.user_subject = :subject");
+        if (after != null) {
+            sql.append(" and (o.created_at, o.id) < (:afterCreatedAt, :afterId)");
+        }
+        if (nameContains != null) {
+            sql.append(" and strpos(lower(o.name), lower(:name)) > 0");
+        }
+        sql.append(" order by o.created_at desc, o.id desc limit :limit");
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString()).bind("subject", subject).bind("limit", limit);
+        if (after != null) {
+            spec = spec.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
+        }
+        if (nameContains != null) {
+            spec = spec.bind("name", nameContains);
+        }
+        return spec.map(row -> new Membership(organization(row), Role.fromWire(row.get("role", String.class)))).all();
+    }
+
+    /** An organization together with the caller's role in it. */
+    public record Membership(Organization organization, Role role) {
     }
 
     static Organization organization(Readable row) {

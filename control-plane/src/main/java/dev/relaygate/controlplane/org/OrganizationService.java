@@ -3,58 +3,156 @@ package dev.relaygate.controlplane.org;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.relaygate.controlplane.audit.AuditEntry;
 import dev.relaygate.controlplane.audit.AuditLog;
+import dev.relaygate.controlplane.key.ApiKeyRepository;
+import dev.relaygate.controlplane.key.KeySnapshots;
 import dev.relaygate.controlplane.member.MemberAccess;
 import dev.relaygate.controlplane.member.Role;
+import dev.relaygate.controlplane.member.Users;
+import dev.relaygate.controlplane.plan.AssignPlanRequest;
 import dev.relaygate.controlplane.plan.Plan;
+import dev.relaygate.controlplane.plan.PlanRepository;
+import dev.relaygate.controlplane.propagation.PendingSnapshot;
+import dev.relaygate.controlplane.propagation.Mutations;
+import dev.relaygate.controlplane.propagation.Publication;
 import dev.relaygate.controlplane.security.Caller;
 import dev.relaygate.controlplane.web.ApiException;
+import dev.relaygate.controlplane.web.Idempotency;
+import dev.relaygate.controlplane.web.IdempotencyKey;
+import dev.relaygate.controlplane.web.Page;
+import dev.relaygate.controlplane.web.PageCursor;
 import reactor.core.publisher.Mono;
 
-/** Organizations: creation (the creator becomes owner), reading. */
+/**
+ * Organizations: create (the creator becomes owner, on the free plan), read, rename, list mine, and plan
+ * assignment by platform administrators, which republishes the organization's key snapshots.
+ */
 @Service
 public final class OrganizationService {
 
     private final OrganizationRepository organizations;
 
+    private final PlanRepository plans;
+
+    private final ApiKeyRepository keys;
+
+    private final KeySnapshots keySnapshots;
+
     private final MemberAccess access;
+
+    private final Users users;
 
     private final AuditLog audit;
 
-    private final TransactionalOperator tx;
+    private final Mutations mutations;
+
+    private final Idempotency idempotency;
 
     private final Clock clock;
 
-    public OrganizationService(OrganizationRepository organizations, MemberAccess access, AuditLog audit,
-            TransactionalOperator tx, Clock clock) {
+    public OrganizationService(OrganizationRepository organizations, PlanRepository plans, ApiKeyRepository keys,
+            KeySnapshots keySnapshots, MemberAccess access, Users users, AuditLog audit, Mutations mutations,
+            Idempotency idempotency, Clock clock) {
         this.organizations = organizations;
+        this.plans = plans;
+        this.keys = keys;
+        this.keySnapshots = keySnapshots;
         this.access = access;
+        this.users = users;
         this.audit = audit;
-        this.tx = tx;
+        this.mutations = mutations;
+        this.idempotency = idempotency;
         this.clock = clock;
     }
 
-    public Mono<OrganizationView> create(Caller caller, CreateOrganizationRequest request) {
-        Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-        UUID id = UUID.randomUUID();
-        Mono<OrganizationView> work = organizations.upsertUser(caller.subject(), caller.actor().email(), now)
-            .then(organizations.insert(id, request.name().strip(), Plan.FREE_PLAN_ID, now))
-            .flatMap(org -> organizations.insertMembership(id, caller.subject(), Role.OWNER.wire(), caller.subject(),
-                    now).thenReturn(OrganizationView.of(org, Role.OWNER)))
-            .flatMap(view -> audit.append(new AuditEntry(id, caller.subject(), "organization.create",
-                    "organization", id.toString(), null, view, caller.requestId())).thenReturn(view));
-        return tx.transactional(work);
+    public Mono<OrganizationView> create(Caller caller, CreateOrganizationRequest request,
+            IdempotencyKey idempotencyKey) {
+        return Mono.defer(() -> {
+            Instant now = now();
+            UUID id = UUID.randomUUID();
+            Mono<Publication<OrganizationView>> create = users.upsert(caller.subject(), caller.actor().email(), now)
+                .then(organizations.insert(id, request.name().strip(), Plan.FREE_PLAN_ID, now))
+                .flatMap(org -> organizations.insertMembership(id, caller.subject(), Role.OWNER.wire(),
+                        caller.subject(), now).thenReturn(OrganizationView.of(org, Role.OWNER)))
+                .flatMap(view -> audit.append(new AuditEntry(id, caller.subject(), "organization.create",
+                        "organization", id.toString(), null, view, caller.requestId()))
+                    .thenReturn(Publication.quiet(view)));
+            return mutations.commit(idempotency.guard(idempotencyKey, OrganizationView.class, create));
+        });
     }
 
     public Mono<OrganizationView> get(Caller caller, UUID id) {
         return access.roleOf(caller, id)
             .flatMap(role -> organizations.find(id).map(org -> OrganizationView.of(org, role)))
             .switchIfEmpty(Mono.error(() -> ApiException.notFound("Organization")));
+    }
+
+    /** The caller's organizations (claiming pending e-mail invitations first). */
+    public Mono<Page<OrganizationView>> listMine(Caller caller, String cursor, Integer limit, String nameContains) {
+        return Mono.defer(() -> {
+            PageCursor after = PageCursor.decode(cursor);
+            int size = PageCursor.limit(limit);
+            String name = nameContains == null || nameContains.isBlank() ? null : nameContains;
+            return access.claimInvitations(caller.actor())
+                .thenMany(organizations.pageOfMember(caller.subject(), after, size + 1, name))
+                .collectList()
+                .map(rows -> PageCursor.page(rows, size,
+                        m -> new PageCursor(m.organization().createdAt(), m.organization().id()),
+                        m -> OrganizationView.of(m.organization(), m.role())));
+        });
+    }
+
+    public Mono<OrganizationView> rename(Caller caller, UUID id, UpdateOrganizationRequest request) {
+        return Mono.defer(() -> {
+            Instant now = now();
+            Mono<Publication<OrganizationView>> change = access.require(caller, id, Role::canUpdateOrganization,
+                    "update the organization")
+                .flatMap(role -> organizations.find(id).flatMap(before -> organizations
+                    .rename(id, request.name().strip(), now)
+                    .flatMap(after -> audit.append(new AuditEntry(id, caller.subject(), "organization.update",
+                            "organization", id.toString(), OrganizationView.of(before, role),
+                            OrganizationView.of(after, role), caller.requestId()))
+                        .thenReturn(Publication.quiet(OrganizationView.of(after, role))))));
+            return mutations.commit(change);
+        });
+    }
+
+    /**
+     * Puts an organization on a plan (platform administrators; Stripe will drive this later). Every key of the
+     * organization gets a new version and snapshot, since the snapshot names the plan (contract rule 4).
+     */
+    public Mono<OrganizationView> assignPlan(Caller caller, UUID id, AssignPlanRequest request) {
+        return Mono.defer(() -> {
+            Instant now = now();
+            Mono<Role> authorized = caller.actor().platformAdmin() ? access.roleOf(caller, id)
+                .onErrorResume(ApiException.class, e -> Mono.just(Role.VIEWER)) // admins need not be members
+                    : access.roleOf(caller, id).flatMap(role -> Mono.<Role>error(
+                            ApiException.forbidden("Only platform administrators assign plans")));
+            Mono<Publication<OrganizationView>> change = authorized.flatMap(role -> organizations.find(id)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("Organization")))
+                .flatMap(before -> plans.find(request.planId())
+                    .filter(plan -> !plan.archived())
+                    .switchIfEmpty(Mono.error(() -> ApiException.invalidField("planId", "is not a live plan")))
+                    .flatMap(plan -> organizations.assignPlan(id, plan.id(), now))
+                    .flatMap(after -> keys.touchOrganization(id, now)
+                        .map(keySnapshots::of)
+                        .<PendingSnapshot>flatMapIterable(List::copyOf)
+                        .collectList()
+                        .flatMap(pending -> audit.append(new AuditEntry(id, caller.subject(), "organization.plan",
+                                "organization", id.toString(), OrganizationView.of(before, null),
+                                OrganizationView.of(after, null), caller.requestId()))
+                            .thenReturn(Publication.of(OrganizationView.of(after, null), pending))))));
+            return mutations.commit(change);
+        });
+    }
+
+    private Instant now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -14,6 +14,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -109,6 +111,26 @@ public abstract class IntegrationTest {
             .expectStatus().isCreated()
             .expectBody(Map.class).returnResult().getResponseBody();
         return body;
+    }
+
+    /** Sends a request with a bearer token (null for none) and an optional JSON body. */
+    protected WebTestClient.ResponseSpec call(String token, HttpMethod method, String uri, Object body) {
+        WebTestClient.RequestBodySpec request = http.method(method).uri(uri);
+        if (token != null) {
+            request.header(HttpHeaders.AUTHORIZATION, bearer(token));
+        }
+        if (body != null) {
+            request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        }
+        return request.exchange();
+    }
+
+    /** Sends a request as a user (HS256 token for {@code subject}) and answers the JSON body as a map. */
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> ok(String subject, HttpMethod method, String uri, Object body, int status) {
+        return call(Tokens.user(subject), method, uri, body)
+            .expectStatus().isEqualTo(status)
+            .expectBody(Map.class).returnResult().getResponseBody();
     }
 
     protected static String uniqueSubject(String role) {
