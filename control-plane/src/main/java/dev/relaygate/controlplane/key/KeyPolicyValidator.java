@@ -1,6 +1,13 @@
 package dev.relaygate.controlplane.key;
 
 import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -195,10 +202,43 @@ public final class KeyPolicyValidator {
             }
             return jwk;
         }
-        if (entry instanceof String pem && pem.contains("-----BEGIN PUBLIC KEY-----") && !pem.contains("PRIVATE")) {
-            return JWK.parseFromPEMEncodedObjects(pem);
+        if (entry instanceof String pem) {
+            return fromPem(pem);
         }
         throw new IllegalArgumentException("neither a JWK nor a PEM public key");
+    }
+
+    /**
+     * Reads a PEM {@code PUBLIC KEY} (X.509 SubjectPublicKeyInfo) with the JDK's own key factories, which is all
+     * this needs; nimbus would require BouncyCastle for PEM.
+     */
+    static JWK fromPem(String pem) {
+        String trimmed = pem.strip();
+        String begin = "-----BEGIN PUBLIC KEY-----";
+        String end = "-----END PUBLIC KEY-----";
+        if (!trimmed.startsWith(begin) || !trimmed.endsWith(end)) {
+            throw new IllegalArgumentException("not a PEM public key");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(trimmed.substring(begin.length(), trimmed.length() - end.length()));
+        for (String algorithm : List.of("RSA", "EC")) {
+            try {
+                PublicKey key = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
+                if (key instanceof RSAPublicKey rsa) {
+                    return new RSAKey.Builder(rsa).build();
+                }
+                if (key instanceof ECPublicKey ec) {
+                    Curve curve = Curve.forECParameterSpec(ec.getParams());
+                    if (curve == null) {
+                        throw new IllegalArgumentException("unsupported curve");
+                    }
+                    return new ECKey.Builder(curve, ec).build();
+                }
+            }
+            catch (GeneralSecurityException e) {
+                // not this algorithm: try the next one
+            }
+        }
+        throw new IllegalArgumentException("not an RSA or EC public key");
     }
 
     private static String weakness(JWK jwk) {
