@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 
 import dev.relaygate.controlplane.testsupport.IntegrationTest;
+import dev.relaygate.controlplane.testsupport.Tokens;
 
 /** The plaintext of a key never reaches Postgres: only its SHA-256 and its first 12 characters do. */
 class NoPlaintextSecretIT extends IntegrationTest {
@@ -17,7 +19,15 @@ class NoPlaintextSecretIT extends IntegrationTest {
     void noRowOfAnyTableContainsTheSecretOrItsRandomPart() {
         String owner = uniqueSubject("owner");
         UUID org = createOrganization(owner);
-        Map<String, Object> created = createKey(owner, org);
+        // With an Idempotency-Key, so the stored (encrypted) answer is part of what is scanned.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> created = http.post().uri("/v1/organizations/{org}/keys", org)
+            .header(HttpHeaders.AUTHORIZATION, bearer(Tokens.user(owner)))
+            .header("Idempotency-Key", "scan-" + UUID.randomUUID())
+            .bodyValue(Map.of("name", "scanned"))
+            .exchange()
+            .expectStatus().isCreated()
+            .expectBody(Map.class).returnResult().getResponseBody();
         String secret = (String) created.get("secret");
         String randomPart = secret.substring(ApiKeyFormat.PREFIX.length(),
                 ApiKeyFormat.PREFIX.length() + ApiKeyFormat.RANDOM_LENGTH);
@@ -40,6 +50,9 @@ class NoPlaintextSecretIT extends IntegrationTest {
                 assertThat(hits).as("rows of %s containing %s", table, probe.length()).isZero();
             }
         }
+        Long storedAnswers = db.sql("select count(*) as n from idempotency_records where response_body is not null")
+            .map(row -> row.get("n", Long.class)).one().block();
+        assertThat(storedAnswers).as("an idempotent answer was stored and scanned").isPositive();
         Long hashed = db.sql("select count(*) as n from api_keys t where strpos(t::text, :hash) > 0")
             .bind("hash", ApiKeyFormat.sha256Hex(secret))
             .map(row -> row.get("n", Long.class))
