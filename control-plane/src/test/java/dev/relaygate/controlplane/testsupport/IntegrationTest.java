@@ -57,6 +57,7 @@ public abstract class IntegrationTest {
         registry.add("spring.flyway.password", pg::password);
         registry.add("relaygate.redis.url", TestRedis::url);
         registry.add("relaygate.security.jwt.hmac-secret", () -> Tokens.HMAC_SECRET);
+        registry.add("relaygate.security.jwt.jwks-url", TestJwks::url);
         registry.add("relaygate.internal.token", () -> Tokens.INTERNAL_TOKEN);
         registry.add("management.server.port", () -> "0");
     }
