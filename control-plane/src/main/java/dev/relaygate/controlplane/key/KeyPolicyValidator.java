@@ -7,8 +7,10 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
 import java.util.Base64;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +26,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
+import org.springframework.http.HttpStatus;
 
 import dev.relaygate.controlplane.web.ApiException;
 import dev.relaygate.controlplane.web.ApiException.FieldProblem;
@@ -79,7 +82,7 @@ public final class KeyPolicyValidator {
             problems.add(new FieldProblem("policy.jwtRequired", "needs at least one entry in jwtPublicKeys"));
         }
         if (!problems.isEmpty()) {
-            throw new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid request",
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid request",
                     "The key policy has invalid fields", problems);
         }
         return new KeyPolicy(chains, origins, cidrs, allowed, denied, jwtRequired, jwks);
@@ -127,7 +130,7 @@ public final class KeyPolicyValidator {
             }
             return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         }
-        catch (java.net.URISyntaxException e) {
+        catch (URISyntaxException e) {
             return null;
         }
     }
@@ -186,7 +189,7 @@ public final class KeyPolicyValidator {
                 }
                 keys.add(published.toJSONObject());
             }
-            catch (IllegalArgumentException | java.text.ParseException | JOSEException e) {
+            catch (IllegalArgumentException | ParseException | JOSEException e) {
                 problems.add(new FieldProblem(field, "is not a public JWK or PEM public key"));
             }
         }
@@ -194,7 +197,7 @@ public final class KeyPolicyValidator {
     }
 
     @SuppressWarnings("unchecked")
-    private static JWK parse(Object entry) throws java.text.ParseException, JOSEException {
+    private static JWK parse(Object entry) throws ParseException, JOSEException {
         if (entry instanceof Map<?, ?> map) {
             JWK jwk = JWK.parse((Map<String, Object>) map);
             if (jwk.isPrivate()) {

@@ -35,19 +35,6 @@ public final class OrganizationRepository {
             .one();
     }
 
-    public Mono<Void> insertMembership(UUID organizationId, String subject, String role, String createdBy,
-            Instant now) {
-        return db.sql("insert into memberships (id, organization_id, user_subject, role, created_by, created_at, "
-                + "updated_at) values (:id, :org, :subject, :role, :createdBy, :now, :now)")
-            .bind("id", UUID.randomUUID())
-            .bind("org", organizationId)
-            .bind("subject", subject)
-            .bind("role", role)
-            .bind("createdBy", createdBy)
-            .bind("now", now)
-            .then();
-    }
-
     public Mono<Organization> find(UUID id) {
         return db.sql("select " + COLUMNS + " from organizations o where o.id = :id")
             .bind("id", id)

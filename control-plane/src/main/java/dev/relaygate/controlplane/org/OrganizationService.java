@@ -13,6 +13,7 @@ import dev.relaygate.controlplane.audit.AuditLog;
 import dev.relaygate.controlplane.key.ApiKeyRepository;
 import dev.relaygate.controlplane.key.KeySnapshots;
 import dev.relaygate.controlplane.member.MemberAccess;
+import dev.relaygate.controlplane.member.MemberRepository;
 import dev.relaygate.controlplane.member.Role;
 import dev.relaygate.controlplane.member.Users;
 import dev.relaygate.controlplane.plan.AssignPlanRequest;
@@ -46,6 +47,8 @@ public final class OrganizationService {
 
     private final MemberAccess access;
 
+    private final MemberRepository members;
+
     private final Users users;
 
     private final AuditLog audit;
@@ -57,13 +60,14 @@ public final class OrganizationService {
     private final Clock clock;
 
     public OrganizationService(OrganizationRepository organizations, PlanRepository plans, ApiKeyRepository keys,
-            KeySnapshots keySnapshots, MemberAccess access, Users users, AuditLog audit, Mutations mutations,
+            KeySnapshots keySnapshots, MemberAccess access, MemberRepository members, Users users, AuditLog audit, Mutations mutations,
             Idempotency idempotency, Clock clock) {
         this.organizations = organizations;
         this.plans = plans;
         this.keys = keys;
         this.keySnapshots = keySnapshots;
         this.access = access;
+        this.members = members;
         this.users = users;
         this.audit = audit;
         this.mutations = mutations;
@@ -78,8 +82,8 @@ public final class OrganizationService {
             UUID id = UUID.randomUUID();
             Mono<Publication<OrganizationView>> create = users.upsert(caller.subject(), caller.actor().email(), now)
                 .then(organizations.insert(id, request.name().strip(), Plan.FREE_PLAN_ID, now))
-                .flatMap(org -> organizations.insertMembership(id, caller.subject(), Role.OWNER.wire(),
-                        caller.subject(), now).thenReturn(OrganizationView.of(org, Role.OWNER)))
+                .flatMap(org -> members.insert(id, caller.subject(), null, Role.OWNER, caller.subject(), now)
+                    .thenReturn(OrganizationView.of(org, Role.OWNER)))
                 .flatMap(view -> audit.append(new AuditEntry(id, caller.subject(), "organization.create",
                         "organization", id.toString(), null, view, caller.requestId()))
                     .thenReturn(Publication.quiet(view)));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.relaygate.controlplane.audit.AuditEntry;
@@ -163,7 +164,7 @@ public final class PlanService {
             problems.add(new FieldProblem("burstComputeUnits", "must be at least computeUnitsPerSecond"));
         }
         if (!problems.isEmpty()) {
-            throw new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid request",
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid request",
                     "The plan has invalid fields", problems);
         }
     }

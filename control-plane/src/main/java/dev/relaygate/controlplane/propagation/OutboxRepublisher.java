@@ -49,11 +49,12 @@ public final class OutboxRepublisher implements DisposableBean {
         startupSnapshots.all()
             .concatMap(publisher::refresh)
             .then(drain())
+            .timeout(Duration.ofSeconds(30))
             .onErrorResume(failure -> {
                 log.warn("Start-up publication failed: {}", failure.toString());
                 return Mono.empty();
             })
-            .block(Duration.ofSeconds(30));
+            .block();
         schedule = Flux.interval(interval, interval)
             .onBackpressureDrop()
             .concatMap(tick -> drain().onErrorResume(failure -> {

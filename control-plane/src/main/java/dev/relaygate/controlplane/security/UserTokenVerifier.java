@@ -17,6 +17,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import org.springframework.stereotype.Component;
 
@@ -81,18 +82,32 @@ public final class UserTokenVerifier {
 
     /** The actor a token stands for, or a 401 {@link ApiException}. */
     public Mono<Actor> verify(String token) {
-        Mono<Actor> verification = Mono.fromCallable(() -> actor(token));
-        return jwksScheduler == null ? verification : verification.subscribeOn(jwksScheduler);
+        SignedJWT jwt;
+        try {
+            // Only signed tokens parse here: an unsecured (alg=none) token is refused before anything else.
+            jwt = SignedJWT.parse(token);
+        }
+        catch (ParseException e) {
+            return Mono.error(invalid());
+        }
+        Mono<Actor> verification = Mono.fromCallable(() -> actor(jwt));
+        // An HS256 token never needs the network; any other may need a JWKS fetch, which blocks.
+        boolean local = JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm());
+        return jwksScheduler == null || local ? verification : verification.subscribeOn(jwksScheduler);
     }
 
-    private Actor actor(String token) {
+    private static ApiException invalid() {
+        return ApiException.unauthorized("The bearer token is not valid");
+    }
+
+    private Actor actor(SignedJWT jwt) {
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
+            claims = processor.process(jwt, null);
         }
         catch (Exception e) {
             // Why a token failed is logged by nobody and told to nobody: the answer is the same 401 for all.
-            throw ApiException.unauthorized("The bearer token is not valid");
+            throw invalid();
         }
         String subject = claims.getSubject();
         if (subject == null || subject.isBlank() || subject.length() > 255) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.relaygate.controlplane.testsupport.IntegrationTest;
 import dev.relaygate.controlplane.testsupport.Tokens;
@@ -141,7 +142,7 @@ class KeyRotationIT extends IntegrationTest {
             .expectBody().jsonPath("$.errors[0].field").isEqualTo("gracePeriodSeconds");
     }
 
-    private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec internalSnapshot(String secret) {
+    private WebTestClient.ResponseSpec internalSnapshot(String secret) {
         return call(Tokens.INTERNAL_TOKEN, HttpMethod.GET,
                 "/internal/v1/key-snapshots/" + ApiKeyFormat.sha256Hex(secret), null);
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.relaygate.controlplane.testsupport.IntegrationTest;
+import dev.relaygate.controlplane.testsupport.TestRedis;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -73,7 +74,7 @@ class RedisOutageIT extends IntegrationTest {
     void anOlderSnapshotNeverReplacesANewerOne() {
         String key = "rg:key:" + UUID.randomUUID();
         redis().set(key, "{\"version\":5}");
-        SnapshotStore store = new SnapshotStore(new RedisProperties(URI.create(redisUrl()), Duration.ofSeconds(1),
+        SnapshotStore store = new SnapshotStore(new RedisProperties(URI.create(TestRedis.url()), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofMinutes(1)));
         try {
             StepVerifier.create(store.write(key, "{\"version\":4}", 4)).expectNext(false).verifyComplete();
@@ -88,10 +89,6 @@ class RedisOutageIT extends IntegrationTest {
     private double failures() {
         var counter = meters.find(SnapshotPublisher.FAILURES_METRIC).tag("kind", "key").counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    private static String redisUrl() {
-        return dev.relaygate.controlplane.testsupport.TestRedis.url();
     }
 
     private static int closedPort() throws Exception {

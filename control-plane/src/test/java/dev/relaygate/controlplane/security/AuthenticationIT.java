@@ -1,5 +1,7 @@
 package dev.relaygate.controlplane.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -127,7 +129,7 @@ class AuthenticationIT extends IntegrationTest {
             .jsonPath("$.name").isEqualTo("free")
             .jsonPath("$.computeUnitsPerSecond").isEqualTo(330);
 
-        org.assertj.core.api.Assertions.assertThat(redis().get("rg:plan:00000000-0000-0000-0000-00000000f4ee"))
+        assertThat(redis().get("rg:plan:00000000-0000-0000-0000-00000000f4ee"))
             .contains("\"free\"");
     }
 

@@ -1,6 +1,7 @@
 package dev.relaygate.controlplane.security;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 
@@ -83,7 +84,7 @@ class JwksAuthenticationIT extends IntegrationTest {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TestJwks.KID).build(),
                 TestJwks.claims("u").build());
         byte[] publicKey = TestJwks.KEY.toRSAPublicKey().getEncoded();
-        jwt.sign(new MACSigner(java.util.Arrays.copyOf(publicKey, Math.max(publicKey.length, 32))));
+        jwt.sign(new MACSigner(Arrays.copyOf(publicKey, Math.max(publicKey.length, 32))));
 
         expectUnauthorized(jwt.serialize());
     }

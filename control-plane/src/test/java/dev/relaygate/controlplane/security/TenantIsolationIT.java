@@ -3,6 +3,7 @@ package dev.relaygate.controlplane.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +31,7 @@ class TenantIsolationIT extends IntegrationTest {
     private record Tenant(UUID id, Map<String, String> actors, List<String> keyIds, List<String> memberIds) {
     }
 
-    /** One request and a description for failure messages. */
+    /** One request an outsider tries. */
     private record Probe(HttpMethod method, String path, Object body) {
     }
 
@@ -105,7 +106,7 @@ class TenantIsolationIT extends IntegrationTest {
     private Tenant tenant() {
         String owner = uniqueSubject("owner");
         UUID org = createOrganization(owner);
-        Map<String, String> actors = new java.util.LinkedHashMap<>();
+        Map<String, String> actors = new LinkedHashMap<>();
         actors.put("owner", owner);
         for (String role : ROLES.subList(1, ROLES.size())) {
             String subject = uniqueSubject(role);
