@@ -47,6 +47,11 @@ public final class SnapshotPublisher {
         this.json = json;
         this.clock = clock;
         this.meters = meters;
+        // Registered up front so dashboards and alerts see a zero rather than a missing series.
+        for (String kind : new String[] { PendingSnapshot.KEY, PendingSnapshot.PLAN }) {
+            counter(FAILURES_METRIC, kind);
+            counter(PUBLISHED_METRIC, kind);
+        }
     }
 
     /** Publishes snapshots already in the outbox, in order; completes when done or given up (never errors). */

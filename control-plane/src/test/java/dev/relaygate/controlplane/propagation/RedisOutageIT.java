@@ -1,6 +1,7 @@
 package dev.relaygate.controlplane.propagation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -8,12 +9,14 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.relaygate.controlplane.key.ApiKeyFormat;
 import dev.relaygate.controlplane.testsupport.IntegrationTest;
 import dev.relaygate.controlplane.testsupport.TestRedis;
 import reactor.test.StepVerifier;
@@ -68,6 +71,28 @@ class RedisOutageIT extends IntegrationTest {
         assertThat(redis().get(snapshot.redisKey())).isEqualTo(snapshot.payload());
         assertThat(outbox.pending(10_000).map(PendingSnapshot::redisKey).collectList().block())
             .doesNotContain(snapshot.redisKey());
+    }
+
+    @Test
+    void keyCreationSucceedsWhileRedisDoesNotAnswerAndIsPublishedOnceItDoes() {
+        String owner = uniqueSubject("owner");
+        UUID org = createOrganization(owner);
+        double failuresBefore = failures();
+        // Every Redis client stalls for longer than the command timeout: Redis is there but does not answer.
+        redis().clientPause(2_000);
+
+        Map<String, Object> created = createKey(owner, org);
+
+        String redisKey = "rg:key:" + ApiKeyFormat.sha256Hex((String) created.get("secret"));
+        assertThat(failures()).isGreaterThan(failuresBefore);
+        assertThat(outbox.pending(10_000).map(PendingSnapshot::redisKey).collectList().block()).contains(redisKey);
+        // Retries fail while the pause lasts, then one round publishes and clears the outbox entry.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            republisher.drain().block();
+            assertThat(outbox.pending(10_000).map(PendingSnapshot::redisKey).collectList().block())
+                .doesNotContain(redisKey);
+        });
+        assertThat(redis().get(redisKey)).contains("\"status\":\"active\"");
     }
 
     @Test
