@@ -1,0 +1,64 @@
+package dev.relaygate.gateway.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.CRC32;
+
+/**
+ * Relaygate's API key format (docs/architecture.md, "API key format"): {@code rgk_}, 32 base-62 characters and
+ * a 6-character base-62 CRC32 checksum. Checked before any cache, Redis or control-plane lookup, so typos and
+ * random guesses cost nothing but this check.
+ */
+public final class ApiKeyFormat {
+
+    static final String PREFIX = "rgk_";
+
+    static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    static final int RANDOM_LENGTH = 32;
+
+    static final int CHECKSUM_LENGTH = 6;
+
+    static final int LENGTH = PREFIX.length() + RANDOM_LENGTH + CHECKSUM_LENGTH;
+
+    private ApiKeyFormat() {
+    }
+
+    /** Whether {@code key} has the right prefix, length, alphabet and checksum. */
+    public static boolean isWellFormed(String key) {
+        if (key == null || key.length() != LENGTH || !key.startsWith(PREFIX)) {
+            return false;
+        }
+        for (int i = PREFIX.length(); i < LENGTH; i++) {
+            if (ALPHABET.indexOf(key.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        int body = LENGTH - CHECKSUM_LENGTH;
+        CRC32 crc = new CRC32();
+        crc.update(key.substring(0, body).getBytes(StandardCharsets.US_ASCII));
+        return base62(crc.getValue()).equals(key.substring(body));
+    }
+
+    /** The lowercase hex SHA-256 of the key, the only form in which a key is looked up or stored. */
+    public static String sha256Hex(String key) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String base62(long value) {
+        char[] digits = new char[CHECKSUM_LENGTH];
+        for (int i = CHECKSUM_LENGTH - 1; i >= 0; i--) {
+            digits[i] = ALPHABET.charAt((int) (value % 62));
+            value /= 62;
+        }
+        return new String(digits);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.relaygate.gateway.auth;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.relaygate.gateway.config.RedisConnections;
+
+/**
+ * Listens on {@code rg:invalidations} and evicts the snapshots the control plane announces as changed. Lettuce
+ * re-subscribes after a reconnect, but announcements sent while disconnected are lost, so every (re)connect
+ * drops both caches: the next use of each key reads it afresh.
+ */
+public final class InvalidationListener implements SmartLifecycle {
+
+    public static final String CHANNEL = "rg:invalidations";
+
+    private static final Logger log = LoggerFactory.getLogger(InvalidationListener.class);
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Invalidation(int schema, String kind, String id, long version) {
+    }
+
+    private final RedisConnections redis;
+
+    private final SnapshotCache<KeySnapshot> keys;
+
+    private final SnapshotCache<PlanSnapshot> plans;
+
+    private final JsonMapper json;
+
+    private volatile Disposable subscription;
+
+    private volatile StatefulRedisPubSubConnection<String, String> connection;
+
+    public InvalidationListener(RedisConnections redis, SnapshotCache<KeySnapshot> keys,
+            SnapshotCache<PlanSnapshot> plans, JsonMapper json) {
+        this.redis = redis;
+        this.keys = keys;
+        this.plans = plans;
+        this.json = json;
+    }
+
+    @Override
+    public void start() {
+        redis.client().addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
+                keys.invalidateAll();
+                plans.invalidateAll();
+            }
+        });
+        subscription = Mono.fromCompletionStage(() -> redis.client().connectPubSubAsync(StringCodec.UTF8, redis.uri()))
+            .flatMap(pubSub -> {
+                pubSub.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        apply(message);
+                    }
+                });
+                return Mono.fromCompletionStage(pubSub.async().subscribe(CHANNEL)).thenReturn(pubSub);
+            })
+            .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5)))
+            .subscribe(pubSub -> {
+                connection = pubSub;
+                // Anything announced before the subscription took effect may have been missed.
+                keys.invalidateAll();
+                plans.invalidateAll();
+                log.info("Listening for snapshot invalidations on {}", CHANNEL);
+            });
+    }
+
+    void apply(String message) {
+        Invalidation invalidation;
+        try {
+            invalidation = json.readValue(message, Invalidation.class);
+        }
+        catch (JacksonException e) {
+            log.warn("Ignoring an unreadable invalidation message on {}", CHANNEL);
+            return;
+        }
+        if (invalidation.id() == null) {
+            return;
+        }
+        switch (String.valueOf(invalidation.kind())) {
+            case "key" -> keys.invalidate(invalidation.id(), invalidation.version());
+            case "plan" -> plans.invalidate(invalidation.id(), invalidation.version());
+            default -> log.debug("Ignoring an invalidation of kind {}", invalidation.kind());
+        }
+    }
+
+    @Override
+    public void stop() {
+        Disposable running = subscription;
+        if (running != null) {
+            running.dispose();
+        }
+        StatefulRedisPubSubConnection<String, String> open = connection;
+        if (open != null) {
+            open.closeAsync();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null && !subscription.isDisposed();
+    }
+}

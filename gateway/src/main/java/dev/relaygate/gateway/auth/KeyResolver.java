@@ -1,0 +1,38 @@
+package dev.relaygate.gateway.auth;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides whether a presented API key may be used: well formed, known, active and unexpired. Knows nothing
+ * about HTTP; {@link ApiKeyFilter} turns its answer into an exchange outcome.
+ */
+public final class KeyResolver {
+
+    private final SnapshotCache<KeySnapshot> keys;
+
+    private final Clock clock;
+
+    public KeyResolver(SnapshotCache<KeySnapshot> keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /**
+     * The usable key's snapshot; empty for a malformed, unknown, revoked or expired key (one answer for all,
+     * so callers learn nothing about which); an error when it cannot be known now.
+     */
+    public Mono<KeySnapshot> resolve(String presented) {
+        if (!ApiKeyFormat.isWellFormed(presented)) {
+            return Mono.empty();
+        }
+        String hash = ApiKeyFormat.sha256Hex(presented);
+        return keys.find(hash)
+            .filter(snapshot -> snapshot.hash() != null && MessageDigest.isEqual(
+                    snapshot.hash().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII)))
+            .filter(snapshot -> snapshot.usableAt(clock.instant()));
+    }
+}

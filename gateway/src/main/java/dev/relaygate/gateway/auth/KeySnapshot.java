@@ -1,0 +1,58 @@
+package dev.relaygate.gateway.auth;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * A key as the control plane publishes it (docs/contracts/key-snapshot.json). Readers ignore fields they do
+ * not know, so the control plane may add fields without breaking gateways.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record KeySnapshot(
+        int schema,
+        String keyId,
+        String hash,
+        String organizationId,
+        String planId,
+        String status,
+        Instant expiresAt,
+        long version,
+        Policy policy) {
+
+    public static final String ACTIVE = "active";
+
+    public KeySnapshot {
+        policy = policy == null ? Policy.NONE : policy;
+    }
+
+    /** Whether the key may be used at {@code now}: active and not past its expiry. */
+    public boolean usableAt(Instant now) {
+        return ACTIVE.equals(status) && (expiresAt == null || now.isBefore(expiresAt));
+    }
+
+    /** The key's own restrictions; empty lists mean "no restriction". */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Policy(
+            List<String> allowedChains,
+            List<String> allowedOrigins,
+            List<String> allowedCidrs,
+            List<String> allowedMethods,
+            List<String> deniedMethods,
+            boolean jwtRequired,
+            List<Map<String, Object>> jwtPublicKeys) {
+
+        static final Policy NONE = new Policy(List.of(), List.of(), List.of(), List.of(), List.of(), false, List.of());
+
+        public Policy {
+            allowedChains = allowedChains == null ? List.of() : List.copyOf(allowedChains);
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+            allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+            allowedMethods = allowedMethods == null ? List.of() : List.copyOf(allowedMethods);
+            deniedMethods = deniedMethods == null ? List.of() : List.copyOf(deniedMethods);
+            jwtPublicKeys = jwtPublicKeys == null ? List.of() : List.copyOf(jwtPublicKeys);
+        }
+    }
+}

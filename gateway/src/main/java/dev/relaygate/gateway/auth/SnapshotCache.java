@@ -1,0 +1,82 @@
+package dev.relaygate.gateway.auth;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.ToLongFunction;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import reactor.core.publisher.Mono;
+
+import dev.relaygate.gateway.config.KeyCacheProperties;
+
+/**
+ * An in-memory cache of one kind of snapshot in front of its {@link SnapshotSource}. Concurrent misses for one
+ * id share one load. Found snapshots are refreshed in the background after {@code timeToLive} and, if the
+ * refresh fails (Redis and control plane unreachable), kept: a key already seen keeps working through an
+ * outage. Absent ids are remembered for {@code negativeTimeToLive}.
+ *
+ * @param <T> the snapshot type
+ */
+public final class SnapshotCache<T> {
+
+    /** A found snapshot outlives a failed refresh this much longer than its time to live. */
+    private static final Duration STALE_GRACE = Duration.ofHours(1);
+
+    private final AsyncLoadingCache<String, Optional<T>> cache;
+
+    private final ToLongFunction<T> version;
+
+    public SnapshotCache(SnapshotSource<T> source, KeyCacheProperties properties, ToLongFunction<T> version) {
+        this.version = version;
+        long found = properties.timeToLive().plus(STALE_GRACE).toNanos();
+        long absent = properties.negativeTimeToLive().toNanos();
+        this.cache = Caffeine.newBuilder()
+            .maximumSize(properties.maximumSize())
+            .refreshAfterWrite(properties.timeToLive())
+            .expireAfter(new Expiry<String, Optional<T>>() {
+                @Override
+                public long expireAfterCreate(String id, Optional<T> value, long now) {
+                    return value.isPresent() ? found : absent;
+                }
+
+                @Override
+                public long expireAfterUpdate(String id, Optional<T> value, long now, long remaining) {
+                    return value.isPresent() ? found : absent;
+                }
+
+                @Override
+                public long expireAfterRead(String id, Optional<T> value, long now, long remaining) {
+                    return remaining;
+                }
+            })
+            .buildAsync((id, executor) -> source.load(id).map(Optional::of).defaultIfEmpty(Optional.empty()).toFuture());
+    }
+
+    /** The snapshot for {@code id}, empty when none exists; an error when it cannot be known now. */
+    public Mono<T> find(String id) {
+        return Mono.fromFuture(cache.get(id), true).flatMap(Mono::justOrEmpty);
+    }
+
+    /**
+     * Forgets {@code id} unless the cached snapshot is already at {@code changedVersion} or newer (an
+     * announcement can arrive after a fresher read).
+     */
+    public void invalidate(String id, long changedVersion) {
+        CompletableFuture<Optional<T>> cached = cache.getIfPresent(id);
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+            Optional<T> snapshot = cached.join();
+            if (snapshot.isPresent() && version.applyAsLong(snapshot.get()) >= changedVersion) {
+                return;
+            }
+        }
+        cache.synchronous().invalidate(id);
+    }
+
+    /** Forgets everything, after announcements may have been missed (a Redis reconnect). */
+    public void invalidateAll() {
+        cache.synchronous().invalidateAll();
+    }
+}

@@ -1,0 +1,243 @@
+package dev.relaygate.gateway.jsonrpc;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Reads a JSON-RPC 2.0 request body with Jackson's streaming parser, only as far as the gateway needs:
+ * the shape (single or batch), each call's method and id, and where each call's bytes lie. Parameters are
+ * skipped, not materialised; the body itself is forwarded as received. Pure: no Spring, no I/O.
+ */
+public final class JsonRpcReader {
+
+    /** Longest id echoed: a longer one makes its call invalid rather than an amplification vector. */
+    static final int MAX_ID_LENGTH = 256;
+
+    /** Longest method name accepted. */
+    static final int MAX_METHOD_LENGTH = 256;
+
+    /** The outcome of reading a body: an envelope, or a rejection of the whole request. */
+    public sealed interface Result permits Read, Rejected {
+    }
+
+    /** The body is a request (its calls may still be individually invalid). */
+    public record Read(JsonRpcEnvelope envelope) implements Result {
+    }
+
+    /** The body cannot be answered call by call: one error answers it. */
+    public record Rejected(JsonRpcErrorCode code, String detail) implements Result {
+    }
+
+    private final JsonFactory json;
+
+    private final int maxBatchSize;
+
+    /**
+     * @param maxDepth deepest nesting of arrays and objects accepted anywhere in the body
+     * @param maxBatchSize most calls in one batch
+     */
+    public JsonRpcReader(int maxDepth, int maxBatchSize) {
+        this.json = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+            .build();
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    public Result read(byte[] body) {
+        return read(body, maxBatchSize);
+    }
+
+    /** Reads {@code body}, with a batch limit that may be lower than the gateway's (a plan's). */
+    public Result read(byte[] body, int batchLimit) {
+        try (JsonParser parser = json.createParser(ObjectReadContext.empty(), body)) {
+            JsonToken first = parser.nextToken();
+            Result result;
+            if (first == JsonToken.START_OBJECT) {
+                result = new Read(new JsonRpcEnvelope(false, List.of(readCall(parser))));
+            }
+            else if (first == JsonToken.START_ARRAY) {
+                result = readBatch(parser, Math.min(batchLimit, maxBatchSize));
+            }
+            else if (first == null) {
+                return new Rejected(JsonRpcErrorCode.PARSE_ERROR, "empty body");
+            }
+            else {
+                parser.skipChildren();
+                result = new Rejected(JsonRpcErrorCode.INVALID_REQUEST, "a request is a JSON object or array");
+            }
+            if (parser.nextToken() != null) {
+                return new Rejected(JsonRpcErrorCode.PARSE_ERROR, "content after the JSON value");
+            }
+            return result;
+        }
+        catch (StreamConstraintsException e) {
+            return new Rejected(JsonRpcErrorCode.LIMIT_EXCEEDED, "JSON nested too deeply or too large");
+        }
+        catch (JacksonException e) {
+            return new Rejected(JsonRpcErrorCode.PARSE_ERROR, "invalid JSON");
+        }
+    }
+
+    private Result readBatch(JsonParser parser, int batchLimit) {
+        List<JsonRpcCall> calls = new ArrayList<>();
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (calls.size() == batchLimit) {
+                skipRest(parser);
+                return new Rejected(JsonRpcErrorCode.LIMIT_EXCEEDED, "batch larger than " + batchLimit + " calls");
+            }
+            if (token == JsonToken.START_OBJECT) {
+                calls.add(readCall(parser));
+            }
+            else {
+                int start = offset(parser);
+                parser.skipChildren();
+                calls.add(new JsonRpcCall(null, JsonRpcId.NULL, false, start, offsetAfter(parser),
+                        "a call is a JSON object"));
+            }
+        }
+        if (calls.isEmpty()) {
+            return new Rejected(JsonRpcErrorCode.INVALID_REQUEST, "empty batch");
+        }
+        return new Read(new JsonRpcEnvelope(true, calls));
+    }
+
+    private static void skipRest(JsonParser parser) {
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                parser.skipChildren();
+            }
+        }
+    }
+
+    /** Reads one call object; the parser stands on its START_OBJECT and is left on its END_OBJECT. */
+    private static JsonRpcCall readCall(JsonParser parser) {
+        int start = offset(parser);
+        String method = null;
+        JsonRpcId id = null;
+        String invalid = null;
+        boolean versionSeen = false;
+        boolean paramsSeen = false;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "jsonrpc" -> {
+                    if (versionSeen) {
+                        invalid = firstOf(invalid, "duplicate member jsonrpc");
+                    }
+                    versionSeen = true;
+                    if (value != JsonToken.VALUE_STRING) {
+                        parser.skipChildren();
+                        invalid = firstOf(invalid, "jsonrpc must be \"2.0\"");
+                    }
+                    else if (!"2.0".equals(parser.getString())) {
+                        invalid = firstOf(invalid, "jsonrpc must be \"2.0\"");
+                    }
+                }
+                case "method" -> {
+                    if (method != null) {
+                        invalid = firstOf(invalid, "duplicate member method");
+                    }
+                    if (value == JsonToken.VALUE_STRING) {
+                        String text = parser.getString();
+                        if (text.isEmpty() || text.length() > MAX_METHOD_LENGTH) {
+                            invalid = firstOf(invalid, "method must be a non-empty string of at most "
+                                    + MAX_METHOD_LENGTH + " characters");
+                        }
+                        else {
+                            method = text;
+                        }
+                    }
+                    else {
+                        parser.skipChildren();
+                        invalid = firstOf(invalid, "method must be a string");
+                    }
+                }
+                case "params" -> {
+                    if (paramsSeen) {
+                        invalid = firstOf(invalid, "duplicate member params");
+                    }
+                    paramsSeen = true;
+                    if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
+                        parser.skipChildren();
+                    }
+                    else {
+                        invalid = firstOf(invalid, "params must be an array or an object");
+                    }
+                }
+                case "id" -> {
+                    if (id != null) {
+                        invalid = firstOf(invalid, "duplicate member id");
+                    }
+                    JsonRpcId read = readId(parser, value);
+                    if (read == null) {
+                        parser.skipChildren();
+                        invalid = firstOf(invalid, "id must be a string, a number or null of at most "
+                                + MAX_ID_LENGTH + " characters");
+                        id = JsonRpcId.NULL;
+                    }
+                    else {
+                        id = read;
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        if (!versionSeen) {
+            invalid = firstOf(invalid, "jsonrpc must be \"2.0\"");
+        }
+        if (method == null) {
+            invalid = firstOf(invalid, "method is missing");
+        }
+        boolean notification = id == null;
+        if (invalid != null) {
+            // An invalid request is answered even without an id (JSON-RPC 2.0, section 5).
+            return new JsonRpcCall(method, id == null ? JsonRpcId.NULL : id, false, start, offsetAfter(parser),
+                    invalid);
+        }
+        return new JsonRpcCall(method, notification ? JsonRpcId.NULL : id, notification, start, offsetAfter(parser),
+                null);
+    }
+
+    /** The id as JSON text, or {@code null} when the value is not an acceptable id. */
+    private static JsonRpcId readId(JsonParser parser, JsonToken value) {
+        return switch (value) {
+            case VALUE_NULL -> JsonRpcId.NULL;
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                String text = parser.getString();
+                yield text.length() > MAX_ID_LENGTH ? null : JsonRpcId.ofJson(text.getBytes(StandardCharsets.US_ASCII));
+            }
+            case VALUE_STRING -> {
+                String text = parser.getString();
+                if (text.length() > MAX_ID_LENGTH) {
+                    yield null;
+                }
+                yield JsonRpcId.ofJson(JsonRpcErrors.quote(text));
+            }
+            default -> null;
+        };
+    }
+
+    private static String firstOf(String current, String next) {
+        return current != null ? current : next;
+    }
+
+    private static int offset(JsonParser parser) {
+        return (int) parser.currentTokenLocation().getByteOffset();
+    }
+
+    private static int offsetAfter(JsonParser parser) {
+        return (int) parser.currentLocation().getByteOffset();
+    }
+}

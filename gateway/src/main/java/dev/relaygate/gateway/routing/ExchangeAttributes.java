@@ -1,0 +1,31 @@
+package dev.relaygate.gateway.routing;
+
+/**
+ * Names of the exchange attributes the hot-path filters pass to each other, in one place. Each filter reads
+ * the attributes of the steps before it and writes one of its own.
+ */
+public final class ExchangeAttributes {
+
+    private static final String PREFIX = "relaygate.";
+
+    /** {@code byte[]}: the request body exactly as received. */
+    public static final String BODY = PREFIX + "body";
+
+    /** {@link dev.relaygate.gateway.jsonrpc.JsonRpcEnvelope}: what the body asks for. */
+    public static final String ENVELOPE = PREFIX + "envelope";
+
+    /**
+     * {@code List<JsonRpcRefusal>}: calls of a batch the gateway answers itself (invalid, or refused by policy);
+     * the relay sends the others and splices both answers.
+     */
+    public static final String REFUSALS = PREFIX + "refusals";
+
+    /** {@link ChainCatalogue.Chain}: the chain named in the path. */
+    public static final String CHAIN = PREFIX + "chain";
+
+    /** {@link dev.relaygate.gateway.auth.KeySnapshot}: the caller's key, found and active. */
+    public static final String KEY = PREFIX + "key";
+
+    private ExchangeAttributes() {
+    }
+}

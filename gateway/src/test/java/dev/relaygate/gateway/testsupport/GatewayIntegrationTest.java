@@ -1,0 +1,63 @@
+package dev.relaygate.gateway.testsupport;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Base of the gateway's integration tests: the whole application on a random port, over a real Redis, with
+ * a counting upstream node and a WireMock control plane, shared by every test class so one Spring context
+ * serves them all.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+public abstract class GatewayIntegrationTest {
+
+    protected static final String INTERNAL_TOKEN = "test-internal-token";
+
+    protected static final CountingUpstream UPSTREAM = new CountingUpstream();
+
+    protected static final WireMockServer CONTROL_PLANE = started(new WireMockServer(
+            WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()));
+
+    protected static final Snapshots SNAPSHOTS = new Snapshots(TestRedis.url());
+
+    @Autowired
+    protected WebTestClient client;
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry properties) {
+        properties.add("relaygate.redis.url", TestRedis::url);
+        properties.add("relaygate.control-plane.url", CONTROL_PLANE::baseUrl);
+        properties.add("relaygate.control-plane.internal-token", () -> INTERNAL_TOKEN);
+        properties.add("relaygate.chains[0].id", () -> "anvil");
+        properties.add("relaygate.chains[0].aliases[0]", () -> "local");
+        properties.add("relaygate.chains[0].family", () -> "evm");
+        properties.add("relaygate.chains[0].upstreams[0].url", UPSTREAM::url);
+        properties.add("server.port", () -> "0");
+        properties.add("management.server.port", () -> "0");
+    }
+
+    @BeforeEach
+    void resetControlPlane() {
+        CONTROL_PLANE.resetAll();
+    }
+
+    /** A new key with an active snapshot in Redis; returns the key. */
+    protected static String activeKey() {
+        String key = TestKeys.newKey();
+        SNAPSHOTS.putKey(Snapshots.keySnapshot(TestKeys.sha256(key)));
+        return key;
+    }
+
+    private static WireMockServer started(WireMockServer server) {
+        server.start();
+        return server;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.relaygate.gateway.testsupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Publishes key and plan snapshots into a real Redis as the control plane does (docs/architecture.md), built
+ * from the contract examples in docs/contracts/, so gateway tests exercise the documented wire format.
+ */
+public final class Snapshots implements AutoCloseable {
+
+    public static final String CHANNEL = "rg:invalidations";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final RedisClient client;
+
+    private final StatefulRedisConnection<String, String> connection;
+
+    public Snapshots(String redisUrl) {
+        this.client = RedisClient.create(redisUrl);
+        this.connection = client.connect();
+    }
+
+    public RedisCommands<String, String> redis() {
+        return connection.sync();
+    }
+
+    /** The contract example of a key snapshot, re-addressed to {@code hash} with a fresh key id. */
+    public static ObjectNode keySnapshot(String hash) {
+        ObjectNode snapshot = (ObjectNode) contract("key-snapshot.json");
+        snapshot.put("hash", hash);
+        snapshot.put("keyId", UUID.randomUUID().toString());
+        ((ObjectNode) snapshot.get("policy")).putArray("allowedChains");
+        ((ObjectNode) snapshot.get("policy")).putArray("allowedOrigins");
+        ((ObjectNode) snapshot.get("policy")).putArray("allowedCidrs");
+        ((ObjectNode) snapshot.get("policy")).putArray("deniedMethods");
+        return snapshot;
+    }
+
+    public void putKey(ObjectNode snapshot) {
+        redis().set("rg:key:" + snapshot.get("hash").asString(), snapshot.toString());
+    }
+
+    /** Writes the snapshot, then announces it, in the control plane's order. */
+    public void changeKey(ObjectNode snapshot) {
+        putKey(snapshot);
+        redis().publish(CHANNEL, "{\"schema\":1,\"kind\":\"key\",\"id\":\"" + snapshot.get("hash").asString()
+                + "\",\"version\":" + snapshot.get("version").asLong() + ",\"at\":\"2026-11-23T08:00:00Z\"}");
+    }
+
+    /** A contract example from docs/contracts/, read from the repository (tests run in the module folder). */
+    public static JsonNode contract(String name) {
+        try {
+            return JSON.readTree(Files.readString(Path.of("..", "docs", "contracts", name)));
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+    }
+}
