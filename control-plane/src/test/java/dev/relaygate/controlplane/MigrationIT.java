@@ -35,6 +35,15 @@ class MigrationIT extends IntegrationTest {
     }
 
     @Test
+    void sessionsNeverWaitForeverForALockOrAStatement() {
+        String lockTimeout = db.sql("show lock_timeout").map(row -> row.get(0, String.class)).one().block();
+        String statementTimeout = db.sql("show statement_timeout").map(row -> row.get(0, String.class)).one().block();
+
+        assertThat(lockTimeout).isEqualTo("5s");
+        assertThat(statementTimeout).isEqualTo("15s");
+    }
+
+    @Test
     void constraintsRefuseInvalidKeys() {
         String org = db.sql("insert into organizations (id, name, plan_id, created_at, updated_at) values "
                 + "(gen_random_uuid(), 'c', '00000000-0000-0000-0000-00000000f4ee', now(), now()) returning id::text as id")
@@ -55,9 +64,13 @@ class MigrationIT extends IntegrationTest {
 
     @Test
     void membershipRolesAreConstrained() {
-        assertThat(fails("insert into memberships (id, organization_id, user_subject, role, created_by, created_at, "
-                + "updated_at) select gen_random_uuid(), id, null, 'superuser', 't', now(), now() from organizations "
-                + "limit 1")).isTrue();
+        String org = createOrganization(uniqueSubject("owner")).toString();
+        String insert = "insert into memberships (id, organization_id, invited_email, role, created_by, created_at, "
+                + "updated_at) values (gen_random_uuid(), '" + org + "', '%s', '%s', 't', now(), now())";
+
+        assertThat(fails(String.format(insert, "someone@example.com", "superuser"))).as("unknown role").isTrue();
+        assertThat(fails(String.format(insert, "Someone@Example.com", "viewer"))).as("e-mail not lower-case").isTrue();
+        assertThat(fails(String.format(insert, "someone@example.com", "viewer"))).as("a valid invitation").isFalse();
     }
 
     private boolean fails(String sql) {
