@@ -30,6 +30,7 @@ import dev.relaygate.gateway.jsonrpc.JsonRpcBodyFilter;
 import dev.relaygate.gateway.jsonrpc.JsonRpcProperties;
 import dev.relaygate.gateway.upstream.RelayFilter;
 import dev.relaygate.gateway.upstream.UpstreamClient;
+import dev.relaygate.gateway.usage.UsageFilter;
 
 /**
  * The Relaygate route and the hot path's steps, in order. Spring Cloud Gateway matches the route; the steps
@@ -49,10 +50,12 @@ class RelaygateRoutes {
 
     static final int POLICY = 400;
 
+    static final int USAGE = 8000;
+
     static final int RELAY = 9000;
 
     @Bean
-    RouteLocator relaygateRouteLocator(RouteLocatorBuilder routes, JsonRpcBodyFilter body, ChainFilter chain, ApiKeyFilter key, KeyPolicyFilter policy, RelayFilter relay) {
+    RouteLocator relaygateRouteLocator(RouteLocatorBuilder routes, JsonRpcBodyFilter body, ChainFilter chain, ApiKeyFilter key, KeyPolicyFilter policy, UsageFilter usage, RelayFilter relay) {
         return routes.routes()
             .route(ROUTE_ID, route -> route.path("/v1/{chain}/{apiKey}", "/v1/{chain}")
                 .filters(filters -> filters
@@ -60,6 +63,7 @@ class RelaygateRoutes {
                     .filter(chain, CHAIN)
                     .filter(key, KEY)
                     .filter(policy, POLICY)
+                    .filter(usage, USAGE)
                     .filter(relay, RELAY))
                 .uri("no://op"))
             .build();
