@@ -42,6 +42,9 @@ public abstract class GatewayIntegrationTest {
         properties.add("relaygate.chains[0].aliases[0]", () -> "local");
         properties.add("relaygate.chains[0].family", () -> "evm");
         properties.add("relaygate.chains[0].upstreams[0].url", UPSTREAM::url);
+        // Generous timeouts: these tests specify behaviour, not speed, and CI machines are small.
+        properties.add("relaygate.redis.command-timeout", () -> "2s");
+        properties.add("relaygate.control-plane.timeout", () -> "10s");
         properties.add("server.port", () -> "0");
         properties.add("management.server.port", () -> "0");
     }
