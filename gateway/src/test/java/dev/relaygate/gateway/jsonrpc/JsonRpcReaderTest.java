@@ -117,7 +117,8 @@ class JsonRpcReaderTest {
         @ParameterizedTest
         @ValueSource(strings = {"1", "0", "-7", "1.5", "-0.0", "1e3", "1.0E+2",
             "123456789012345678901234567890123456789012345678901234567890",
-            "\"abc\"", "\"\"", "\"a\\\"b\\\\c\"", "\"é€😀\"", "null"})
+            "\"abc\"", "\"\"", "\"a\\\"b\\\\c\"", "\"\\u00e9\\u20ac\"", "\"é€😀\"", "\"\\ud83d\\ude00\"",
+            "\"\\n\\t\\/\"", "\"\\ud800\"", "null"})
         void echoesTheIdExactlyAsSent(String id) {
             JsonRpcCall call = single("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"m\"}");
 
@@ -128,6 +129,16 @@ class JsonRpcReaderTest {
         @ParameterizedTest
         @ValueSource(strings = {"true", "false", "{}", "[]", "[1]", "{\"a\":1}"})
         void anIdThatIsNotAStringNumberOrNullMakesTheCallInvalid(String id) {
+            JsonRpcCall call = single("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"m\"}");
+
+            assertThat(call.valid()).isFalse();
+            assertThat(call.id()).isEqualTo(JsonRpcId.NULL);
+        }
+
+        @Test
+        void aHugeStringIdMakesTheCallInvalidAndIsNotEchoed() {
+            String id = "\"" + "x".repeat(JsonRpcReader.MAX_ID_LENGTH) + "\"";
+
             JsonRpcCall call = single("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"m\"}");
 
             assertThat(call.valid()).isFalse();
