@@ -62,6 +62,10 @@ public final class JsonRpcReader {
 
     /** Reads {@code body}, with a batch limit that may be lower than the gateway's (a plan's). */
     public Result read(byte[] body, int batchLimit) {
+        String encodingProblem = JsonRpcEncoding.problem(body);
+        if (encodingProblem != null) {
+            return new Rejected(JsonRpcErrorCode.PARSE_ERROR, encodingProblem);
+        }
         try (JsonParser parser = json.createParser(ObjectReadContext.empty(), body)) {
             JsonToken first = parser.nextToken();
             Result result;

@@ -366,9 +366,51 @@ class JsonRpcReaderTest {
         }
 
         @Test
+        void anOverlongUtf8EncodingIsAParseError() {
+            assertRejected(withBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[\"",
+                    new byte[] {(byte) 0xC0, (byte) 0xAF}, "\"]}"), JsonRpcErrorCode.PARSE_ERROR);
+        }
+
+        @Test
+        void anEncodedSurrogateIsAParseError() {
+            assertRejected(withBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[\"",
+                    new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\"]}"), JsonRpcErrorCode.PARSE_ERROR);
+        }
+
+        @Test
+        void aCodePointAboveU10FFFFIsAParseError() {
+            assertRejected(withBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[\"",
+                    new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, "\"]}"),
+                    JsonRpcErrorCode.PARSE_ERROR);
+        }
+
+        @Test
         void invalidUtf8OutsideStringsIsAParseError() {
             assertRejected(withBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\"}", new byte[] {(byte) 0x80}, ""),
                     JsonRpcErrorCode.PARSE_ERROR);
+        }
+
+        @Test
+        void aUtf8ByteOrderMarkIsAParseError() {
+            assertRejected(withBytes("", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\"}"), JsonRpcErrorCode.PARSE_ERROR);
+        }
+
+        @Test
+        void utf16IsAParseError() {
+            String call = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"n\"}]";
+
+            assertRejected(call.getBytes(StandardCharsets.UTF_16BE), JsonRpcErrorCode.PARSE_ERROR);
+            assertRejected(call.getBytes(StandardCharsets.UTF_16LE), JsonRpcErrorCode.PARSE_ERROR);
+            assertRejected(call.getBytes(StandardCharsets.UTF_16), JsonRpcErrorCode.PARSE_ERROR);
+        }
+
+        @Test
+        void utf32IsAParseError() {
+            String call = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\"}]";
+
+            assertRejected(call.getBytes(java.nio.charset.Charset.forName("UTF-32BE")), JsonRpcErrorCode.PARSE_ERROR);
+            assertRejected(call.getBytes(java.nio.charset.Charset.forName("UTF-32LE")), JsonRpcErrorCode.PARSE_ERROR);
         }
 
         @ParameterizedTest
