@@ -109,6 +109,8 @@ public final class JsonRpcReader {
             else {
                 int start = offset(parser);
                 parser.skipChildren();
+                // A string is read lazily: finish it so that the end offset lies after its closing quote.
+                parser.finishToken();
                 calls.add(new JsonRpcCall(null, JsonRpcId.NULL, false, start, offsetAfter(parser),
                         "a call is a JSON object"));
             }

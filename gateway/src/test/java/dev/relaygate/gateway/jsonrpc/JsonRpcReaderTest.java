@@ -193,6 +193,16 @@ class JsonRpcReaderTest {
         }
 
         @Test
+        void locatesElementsOfABatchThatAreNotObjects() {
+            byte[] bytes = utf8("[\"a\\\"b\", 12.5 ,[1,[\"]\"]],null,\"\"]");
+
+            List<JsonRpcCall> calls = read(bytes).calls();
+
+            assertThat(calls).extracting(call -> slice(bytes, call))
+                .containsExactly("\"a\\\"b\"", "12.5", "[1,[\"]\"]]", "null", "\"\"");
+        }
+
+        @Test
         void locatesASingleCall() {
             String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\"}";
             byte[] bytes = ("\n " + call + " \n").getBytes(StandardCharsets.UTF_8);
