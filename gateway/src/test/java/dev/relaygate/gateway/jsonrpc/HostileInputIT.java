@@ -102,6 +102,9 @@ class HostileInputIT extends GatewayIntegrationTest {
                 .expect(error(400, -32600, "\"\\u00e9\\ud83d\\ude00\"")),
             post("id with a lone surrogate escape", "{\"jsonrpc\":\"1.0\",\"id\":\"\\ud800\",\"method\":\"m\"}")
                 .expect(error(400, -32600, "\"\\ud800\"")),
+            post("batch mixing a valid and an invalid call",
+                    "[" + CALL + ",{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":7}]")
+                .expect(batch(upstreamElement(), error(-32600, "2")).andRelayed()),
             post("batch of invalid notifications", "[{\"jsonrpc\":\"2.0\",\"method\":7},{\"method\":\"m\"}]")
                 .expect(batch(error(-32600, "null"), error(-32600, "null"))),
 

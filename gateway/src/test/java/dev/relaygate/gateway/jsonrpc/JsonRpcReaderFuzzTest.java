@@ -92,6 +92,10 @@ class JsonRpcReaderFuzzTest {
         assertThat(JSON.readTree(JsonRpcBatches.splice(" [ ] ".getBytes(StandardCharsets.US_ASCII), errors)).size())
             .isEqualTo((int) answered);
         assertJson(JsonRpcBatches.splice(new byte[0], errors));
+        JsonNode afterUpstreamObject = JSON.readTree(JsonRpcBatches.splice(
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"busy\"}}"
+                    .getBytes(StandardCharsets.UTF_8), errors));
+        assertThat(afterUpstreamObject.isArray() ? afterUpstreamObject.size() : 1).isEqualTo(1 + (int) answered);
     }
 
     private static void assertJson(byte[] bytes) {
