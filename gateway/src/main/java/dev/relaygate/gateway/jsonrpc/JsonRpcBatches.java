@@ -53,8 +53,10 @@ public final class JsonRpcBatches {
 
     /**
      * One batch answer: the elements of {@code upstreamArray} (a JSON array, or empty when every relayed call
-     * was a notification) followed by the elements of {@code errorsArray}. Returns {@code null} when the
-     * upstream answer is not an array, which the caller relays as it is.
+     * was a notification) followed by the elements of {@code errorsArray}. An upstream that answers the relayed
+     * part with a single object (its own error for the batch as a whole) has that object put first in the array,
+     * so the gateway's errors are never dropped. Returns {@code null} when the upstream answer is neither an
+     * array nor an object, which the caller relays as it is.
      */
     public static byte[] splice(byte[] upstreamArray, byte[] errorsArray) {
         int first = skipSpace(upstreamArray, 0);
@@ -65,12 +67,22 @@ public final class JsonRpcBatches {
         while (last > first && isSpace(upstreamArray[last])) {
             last--;
         }
+        boolean errorsEmpty = errorsArray.length <= 2;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(upstreamArray.length + errorsArray.length + 2);
+        if (upstreamArray[first] == '{' && upstreamArray[last] == '}') {
+            if (errorsEmpty) {
+                return upstreamArray;
+            }
+            out.write('[');
+            out.write(upstreamArray, first, last - first + 1);
+            out.write(',');
+            out.write(errorsArray, 1, errorsArray.length - 1);
+            return out.toByteArray();
+        }
         if (upstreamArray[first] != '[' || upstreamArray[last] != ']') {
             return null;
         }
         boolean upstreamEmpty = skipSpace(upstreamArray, first + 1) == last;
-        boolean errorsEmpty = errorsArray.length <= 2;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(upstreamArray.length + errorsArray.length);
         out.write(upstreamArray, first, last - first);
         if (!upstreamEmpty && !errorsEmpty) {
             out.write(',');

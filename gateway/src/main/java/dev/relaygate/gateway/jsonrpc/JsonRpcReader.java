@@ -2,6 +2,7 @@ package dev.relaygate.gateway.jsonrpc;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import tools.jackson.core.JacksonException;
@@ -19,7 +20,10 @@ import tools.jackson.core.json.JsonFactory;
  */
 public final class JsonRpcReader {
 
-    /** Longest id echoed: a longer one makes its call invalid rather than an amplification vector. */
+    /**
+     * Longest id echoed, in bytes as sent (a string's quotes and escapes included): a longer one makes its call
+     * invalid rather than an amplification vector.
+     */
     static final int MAX_ID_LENGTH = 256;
 
     /** Longest method name accepted. */
@@ -58,14 +62,18 @@ public final class JsonRpcReader {
 
     /** Reads {@code body}, with a batch limit that may be lower than the gateway's (a plan's). */
     public Result read(byte[] body, int batchLimit) {
+        String encodingProblem = JsonRpcEncoding.problem(body);
+        if (encodingProblem != null) {
+            return new Rejected(JsonRpcErrorCode.PARSE_ERROR, encodingProblem);
+        }
         try (JsonParser parser = json.createParser(ObjectReadContext.empty(), body)) {
             JsonToken first = parser.nextToken();
             Result result;
             if (first == JsonToken.START_OBJECT) {
-                result = new Read(new JsonRpcEnvelope(false, List.of(readCall(parser))));
+                result = new Read(new JsonRpcEnvelope(false, List.of(readCall(parser, body))));
             }
             else if (first == JsonToken.START_ARRAY) {
-                result = readBatch(parser, Math.min(batchLimit, maxBatchSize));
+                result = readBatch(parser, body, Math.min(batchLimit, maxBatchSize));
             }
             else if (first == null) {
                 return new Rejected(JsonRpcErrorCode.PARSE_ERROR, "empty body");
@@ -87,7 +95,7 @@ public final class JsonRpcReader {
         }
     }
 
-    private Result readBatch(JsonParser parser, int batchLimit) {
+    private Result readBatch(JsonParser parser, byte[] body, int batchLimit) {
         List<JsonRpcCall> calls = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -96,11 +104,13 @@ public final class JsonRpcReader {
                 return new Rejected(JsonRpcErrorCode.LIMIT_EXCEEDED, "batch larger than " + batchLimit + " calls");
             }
             if (token == JsonToken.START_OBJECT) {
-                calls.add(readCall(parser));
+                calls.add(readCall(parser, body));
             }
             else {
                 int start = offset(parser);
                 parser.skipChildren();
+                // A string is read lazily: finish it so that the end offset lies after its closing quote.
+                parser.finishToken();
                 calls.add(new JsonRpcCall(null, JsonRpcId.NULL, false, start, offsetAfter(parser),
                         "a call is a JSON object"));
             }
@@ -121,7 +131,7 @@ public final class JsonRpcReader {
     }
 
     /** Reads one call object; the parser stands on its START_OBJECT and is left on its END_OBJECT. */
-    private static JsonRpcCall readCall(JsonParser parser) {
+    private static JsonRpcCall readCall(JsonParser parser, byte[] body) {
         int start = offset(parser);
         String method = null;
         JsonRpcId id = null;
@@ -180,7 +190,7 @@ public final class JsonRpcReader {
                     if (id != null) {
                         invalid = firstOf(invalid, "duplicate member id");
                     }
-                    JsonRpcId read = readId(parser, value);
+                    JsonRpcId read = readId(parser, value, body);
                     if (read == null) {
                         parser.skipChildren();
                         invalid = firstOf(invalid, "id must be a string, a number or null of at most "
@@ -210,20 +220,28 @@ public final class JsonRpcReader {
                 null);
     }
 
-    /** The id as JSON text, or {@code null} when the value is not an acceptable id. */
-    private static JsonRpcId readId(JsonParser parser, JsonToken value) {
+    /**
+     * The id as the caller wrote it, or {@code null} when the value is not an acceptable id. A string id is
+     * echoed as its raw bytes, not re-encoded: clients may match answers to calls byte for byte, and a
+     * re-encoding would both change escapes ({@code "\\u00e9"} to {@code "é"}) and fail on a lone surrogate
+     * escape, which JSON allows.
+     */
+    private static JsonRpcId readId(JsonParser parser, JsonToken value, byte[] body) {
         return switch (value) {
             case VALUE_NULL -> JsonRpcId.NULL;
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                // A number's text is ASCII and kept by the parser exactly as sent.
                 String text = parser.getString();
                 yield text.length() > MAX_ID_LENGTH ? null : JsonRpcId.ofJson(text.getBytes(StandardCharsets.US_ASCII));
             }
             case VALUE_STRING -> {
-                String text = parser.getString();
-                if (text.length() > MAX_ID_LENGTH) {
+                int start = offset(parser);
+                parser.finishToken();
+                int end = offsetAfter(parser);
+                if (end - start > MAX_ID_LENGTH) {
                     yield null;
                 }
-                yield JsonRpcId.ofJson(JsonRpcErrors.quote(text));
+                yield JsonRpcId.ofJson(Arrays.copyOfRange(body, start, end));
             }
             default -> null;
         };
