@@ -17,8 +17,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param commandTimeout           longest wait for Redis per decision; beyond it the decision is made locally
  * @param instanceCount            gateway instances sharing the limits; local fallback buckets hold limit / count
- * @param maxUnsynchronizedShare   share of a bucket's smallest band one instance may spend before it
- *                                 synchronises with Redis (accuracy vs. round trips)
+ * @param maxOvershoot             how far all instances together may exceed a bucket's smallest band before
+ *                                 they synchronise with Redis, as a share of it; each instance may spend
+ *                                 {@code band * maxOvershoot / instanceCount} units unsynchronised
+ *                                 (accuracy vs. round trips)
  * @param maxUnsynchronizedTime    longest an instance decides from its local copy of a bucket without syncing
  * @param idleBucketExpiry         how long a bucket stays in Redis after it has refilled completely
  * @param probeInterval            while degraded, how often Redis is pinged to detect its return
@@ -30,7 +32,7 @@ import org.springframework.validation.annotation.Validated;
 public record RateLimitProperties(
     @DefaultValue("50ms") @NotNull Duration commandTimeout,
     @DefaultValue("1") @Min(1) int instanceCount,
-    @DefaultValue("0.005") @DecimalMin("0.0") @DecimalMax("1.0") double maxUnsynchronizedShare,
+    @DefaultValue("0.01") @DecimalMin("0.0") @DecimalMax("1.0") double maxOvershoot,
     @DefaultValue("100ms") @NotNull Duration maxUnsynchronizedTime,
     @DefaultValue("1m") @NotNull Duration idleBucketExpiry,
     @DefaultValue("250ms") @NotNull Duration probeInterval,
@@ -47,28 +49,28 @@ public record RateLimitProperties(
         maxCachedBuckets = maxCachedBuckets == 0 ? 100_000 : maxCachedBuckets;
     }
 
-    /** All defaults: 50 ms timeout, one instance, 0.5 % unsynchronised share, 100 ms sync period. */
+    /** All defaults: 50 ms timeout, one instance, 1 % overshoot, 100 ms sync period. */
     public static RateLimitProperties defaults() {
-        return new RateLimitProperties(null, 0, 0.005, null, null, null, null, 0);
+        return new RateLimitProperties(null, 0, 0.01, null, null, null, null, 0);
     }
 
     public RateLimitProperties withCommandTimeout(Duration timeout) {
-        return new RateLimitProperties(timeout, instanceCount, maxUnsynchronizedShare, maxUnsynchronizedTime,
+        return new RateLimitProperties(timeout, instanceCount, maxOvershoot, maxUnsynchronizedTime,
             idleBucketExpiry, probeInterval, reconnectDelayMax, maxCachedBuckets);
     }
 
     public RateLimitProperties withInstanceCount(int count) {
-        return new RateLimitProperties(commandTimeout, count, maxUnsynchronizedShare, maxUnsynchronizedTime,
+        return new RateLimitProperties(commandTimeout, count, maxOvershoot, maxUnsynchronizedTime,
             idleBucketExpiry, probeInterval, reconnectDelayMax, maxCachedBuckets);
     }
 
-    public RateLimitProperties withMaxUnsynchronizedShare(double share) {
-        return new RateLimitProperties(commandTimeout, instanceCount, share, maxUnsynchronizedTime,
+    public RateLimitProperties withMaxOvershoot(double overshoot) {
+        return new RateLimitProperties(commandTimeout, instanceCount, overshoot, maxUnsynchronizedTime,
             idleBucketExpiry, probeInterval, reconnectDelayMax, maxCachedBuckets);
     }
 
     public RateLimitProperties withMaxUnsynchronizedTime(Duration time) {
-        return new RateLimitProperties(commandTimeout, instanceCount, maxUnsynchronizedShare, time,
+        return new RateLimitProperties(commandTimeout, instanceCount, maxOvershoot, time,
             idleBucketExpiry, probeInterval, reconnectDelayMax, maxCachedBuckets);
     }
 }

@@ -2,6 +2,7 @@ package dev.relaygate.gateway.ratelimit;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,10 +36,12 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p><b>Round trips.</b> bucket4j's Lettuce backend spends two round trips per remote check (GET, then a CAS
  * script). Each bucket proxy therefore uses bucket4j's <i>delaying</i> optimisation: it decides from a local copy
- * of the bucket and synchronises with Redis only when it has spent {@code maxUnsynchronizedShare} of the bucket's
- * smallest band, or after {@code maxUnsynchronizedTime}, or on first use. Refusals are answered from the copy.
- * The price is accuracy: instances together may overshoot by at most instances x that share until the next
- * sync, and the overshoot is then charged to the bucket as debt (see {@code docs/rate-limiting.md}).
+ * of the bucket and synchronises with Redis only when it has spent its part of the tolerated overshoot
+ * ({@code band * maxOvershoot / instanceCount}), or after {@code maxUnsynchronizedTime}, or on first use.
+ * Refusals are remembered until their retry time ({@link RefusalMemo}), so a client hammering past its limit
+ * costs Redis nothing. The price is accuracy: all instances together may exceed a bucket by
+ * {@code maxOvershoot} of its smallest band, and what they overspent is then owed by the bucket as debt
+ * (see {@code docs/rate-limiting.md}).
  *
  * <p><b>Degraded mode.</b> Any Redis error or a decision slower than {@code commandTimeout} switches the limiter
  * to {@link LocalFallbackBuckets} (limits / instance count); it answers, never fails. A periodic PING detects
@@ -56,8 +59,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final RateLimitProperties properties;
     private final Cache<BucketId, AsyncBucketProxy> proxies;
     private final LocalFallbackBuckets fallback;
+    private final RefusalMemo refusals;
+    private final TimeMeter clock;
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final AtomicReference<Disposable> probe = new AtomicReference<>();
+    private volatile boolean closed;
 
     /**
      * @param connection a connection configured by {@link RateLimitRedis} (short timeout, commands rejected while
@@ -69,7 +75,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                             TimeMeter clock, MeterRegistry meterRegistry) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.properties = Objects.requireNonNull(properties, "properties");
-        Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.proxyManager = Bucket4jLettuce.casBasedBuilder(connection)
             .clientClock(clock)
             .expirationAfterWrite(
@@ -80,6 +86,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             .maximumSize(properties.maxCachedBuckets())
             .expireAfterAccess(properties.idleBucketExpiry())
             .build();
+        this.refusals = new RefusalMemo(properties.maxCachedBuckets());
         this.fallback = new LocalFallbackBuckets(clock, properties.instanceCount(), properties.maxCachedBuckets());
         Gauge.builder(DEGRADED_METRIC, degraded, flag -> flag.get() ? 1 : 0)
             .description("1 while rate limiting decides locally because Redis is slow or unreachable")
@@ -114,20 +121,33 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private Mono<RateLimitDecision> consumeInRedis(String keyId, String organizationId, RateLimitPolicy policy,
                                                    long cost) {
         long limit = BucketShapes.limit(policy, 1);
-        AsyncBucketProxy key = proxy(RateLimitKeys.key(keyId), policy);
+        BucketId keyBucket = new BucketId(RateLimitKeys.key(keyId), policy.planVersion());
+        BucketId orgBucket = new BucketId(RateLimitKeys.organization(organizationId), policy.planVersion());
+        long now = clock.currentTimeNanos();
+        Optional<RateLimitDecision> known = refusals.recall(keyBucket, cost, now)
+            .or(() -> refusals.recall(orgBucket, cost, now));
+        if (known.isPresent()) {
+            return Mono.just(known.get());
+        }
+        AsyncBucketProxy key = proxy(keyBucket, policy);
         return fromFuture(() -> key.tryConsumeAndReturnRemaining(cost)).flatMap(keyProbe -> {
             if (!keyProbe.isConsumed()) {
-                return Mono.just(BucketShapes.refused(limit, keyProbe));
+                return Mono.just(refused(keyBucket, cost, now, BucketShapes.refused(limit, keyProbe)));
             }
-            AsyncBucketProxy organization = proxy(RateLimitKeys.organization(organizationId), policy);
+            AsyncBucketProxy organization = proxy(orgBucket, policy);
             return fromFuture(() -> organization.tryConsumeAndReturnRemaining(cost)).map(orgProbe -> {
                 if (!orgProbe.isConsumed()) {
                     refund(key, cost);
-                    return BucketShapes.refused(limit, orgProbe);
+                    return refused(orgBucket, cost, now, BucketShapes.refused(limit, orgProbe));
                 }
                 return BucketShapes.allowed(limit, keyProbe, orgProbe);
             });
         });
+    }
+
+    private RateLimitDecision refused(BucketId bucket, long cost, long now, RateLimitDecision decision) {
+        refusals.remember(bucket, cost, now, decision);
+        return decision;
     }
 
     /** The key paid for a request its organization refused: give the units back, best effort. */
@@ -135,15 +155,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         key.addTokens(cost).exceptionally(error -> null);
     }
 
-    private AsyncBucketProxy proxy(String name, RateLimitPolicy policy) {
-        return proxies.get(new BucketId(name, policy.planVersion()), id -> {
+    private AsyncBucketProxy proxy(BucketId bucket, RateLimitPolicy policy) {
+        return proxies.get(bucket, id -> {
             BucketConfiguration configuration = BucketShapes.configuration(policy, 1);
             return proxyManager.builder()
                 // A newer plan version replaces the stored configuration in place, keeping the tokens
                 // the bucket holds (clamped to the new capacity) instead of refilling it.
                 .withImplicitConfigurationReplacement(policy.planVersion(), TokensInheritanceStrategy.AS_IS)
                 .withOptimization(optimization(policy))
-                .build(name, () -> CompletableFuture.completedFuture(configuration));
+                .build(id.name(), () -> CompletableFuture.completedFuture(configuration));
         });
     }
 
@@ -152,29 +172,34 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * every check goes to Redis, and batching at least merges concurrent checks of the same bucket.
      */
     private Optimization optimization(RateLimitPolicy policy) {
-        long unsynchronizedTokens = unsynchronizedTokens(policy, properties.maxUnsynchronizedShare());
+        long unsynchronizedTokens = unsynchronizedTokens(policy, properties);
         if (unsynchronizedTokens < 1) {
             return Optimizations.batching();
         }
         return Optimizations.delaying(new DelayParameters(unsynchronizedTokens, properties.maxUnsynchronizedTime()));
     }
 
-    /** Units one instance may spend before it must synchronise: a share of the bucket's smallest band. */
-    static long unsynchronizedTokens(RateLimitPolicy policy, double share) {
+    /**
+     * Units one instance may spend before it must synchronise: its part of the tolerated overshoot of the bucket's
+     * smallest band, so that all instances together stay within {@code maxOvershoot}.
+     */
+    static long unsynchronizedTokens(RateLimitPolicy policy, RateLimitProperties properties) {
         long smallestBand = Math.min(policy.burstComputeUnits(), policy.computeUnitsPerMinute());
-        return (long) Math.floor(smallestBand * share);
+        return (long) Math.floor(smallestBand * properties.maxOvershoot() / properties.instanceCount());
     }
 
     private static Mono<ConsumptionProbe> fromFuture(
         java.util.function.Supplier<CompletableFuture<ConsumptionProbe>> future) {
-        // Cancelling (on timeout) must not cancel bucket4j's internal future: other requests may be batched on it.
-        return Mono.fromFuture(future, true);
+        // On timeout Reactor cancels what it subscribed to: hand it a copy, so bucket4j's own future (which other
+        // batched requests may wait on) is left alone, and its late failure is not reported as a dropped error.
+        return Mono.fromFuture(() -> future.get().copy());
     }
 
     private void enterDegradedMode(Throwable cause) {
-        if (degraded.compareAndSet(false, true)) {
+        if (degraded.compareAndSet(false, true) && !closed) {
             log.warn("Rate limiting degraded to local buckets: Redis failed or exceeded {} ({})",
                 properties.commandTimeout(), cause.toString());
+            log.debug("Cause of degradation", cause);
             Disposable previous = probe.getAndSet(probeUntilRedisAnswers());
             if (previous != null) {
                 previous.dispose();
@@ -200,6 +225,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     /** Stops the probe; the connection belongs to the caller. */
     @Override
     public void close() {
+        closed = true;
         Disposable current = probe.getAndSet(null);
         if (current != null) {
             current.dispose();
