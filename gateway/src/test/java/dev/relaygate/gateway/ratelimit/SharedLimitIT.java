@@ -64,6 +64,8 @@ class SharedLimitIT {
 
         assertThat(decisions).hasSize(requests);
         long admittedUnits = decisions.stream().filter(RateLimitDecision::allowed).count() * cost;
+        System.out.printf("two instances admitted %d CU of a %d CU limit (%+.2f %%)%n", admittedUnits, limit,
+            100.0 * (admittedUnits - limit) / limit);
         assertThat(admittedUnits).isLessThanOrEqualTo(limit + limit / 100);
         // And the limit is shared, not split: together they admit (almost) all of it.
         assertThat(admittedUnits).isGreaterThanOrEqualTo(limit - limit / 100);
