@@ -28,6 +28,9 @@ public final class AuthenticationFilter implements WebFilter {
     /** Exchange attribute holding the verified {@link Actor}. */
     public static final String ACTOR_ATTRIBUTE = AuthenticationFilter.class.getName() + ".actor";
 
+    /** Exchange attribute present (TRUE) once the service token was verified. */
+    public static final String SERVICE_ATTRIBUTE = AuthenticationFilter.class.getName() + ".service";
+
     private static final String BEARER = "Bearer ";
 
     private final UserTokenVerifier verifier;
@@ -48,6 +51,7 @@ public final class AuthenticationFilter implements WebFilter {
             if (token == null || !MessageDigest.isEqual(internalTokenDigest, sha256(token))) {
                 return Mono.error(ApiException.unauthorized("A valid service token is required"));
             }
+            exchange.getAttributes().put(SERVICE_ATTRIBUTE, Boolean.TRUE);
             return chain.filter(exchange);
         }
         if (area.equals("v1")) {

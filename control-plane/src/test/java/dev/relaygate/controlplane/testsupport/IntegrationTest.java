@@ -62,6 +62,9 @@ public abstract class IntegrationTest {
         registry.add("relaygate.security.jwt.jwks-url", TestJwks::url);
         registry.add("relaygate.internal.token", () -> Tokens.INTERNAL_TOKEN);
         registry.add("management.server.port", () -> "0");
+        // Background rounds would race with tests that move the clock; tests run sweeps and drains themselves.
+        registry.add("relaygate.keys.rotation-sweep-interval", () -> "1h");
+        registry.add("relaygate.redis.republish-interval", () -> "1h");
     }
 
     @BeforeEach
