@@ -22,7 +22,8 @@ import dev.relaygate.gateway.routing.ChainCatalogue;
 import dev.relaygate.gateway.routing.ExchangeAttributes;
 
 /**
- * Applies the key's policy and its plan's limits to the request: chain, origin, client address, body and
+ * Applies the key's policy and its plan's limits to the request: the bearer JWT of a JWT-secured key (401),
+ * chain, origin, client address, body and
  * batch size (403, 413, -32005), then each method (-32601 for a single call; a refused call of a batch is
  * answered in the batch while the rest is relayed). Allows the origin for CORS when it passed.
  */
@@ -32,9 +33,12 @@ public final class KeyPolicyFilter implements GatewayFilter {
 
     private final TrustedProxies proxies;
 
-    public KeyPolicyFilter(KeyPolicy policy, TrustedProxies proxies) {
+    private final KeyJwtCheck jwt;
+
+    public KeyPolicyFilter(KeyPolicy policy, TrustedProxies proxies, KeyJwtCheck jwt) {
         this.policy = policy;
         this.proxies = proxies;
+        this.jwt = jwt;
     }
 
     @Override
@@ -45,6 +49,9 @@ public final class KeyPolicyFilter implements GatewayFilter {
         JsonRpcEnvelope envelope = exchange.getRequiredAttribute(ExchangeAttributes.ENVELOPE);
         byte[] body = exchange.getRequiredAttribute(ExchangeAttributes.BODY);
 
+        if (!jwt.allows(key, bearerToken(exchange))) {
+            return JsonRpcResponses.reject(exchange, JsonRpcErrorCode.UNAUTHORIZED, envelope.wholeRequestId(), null);
+        }
         String origin = exchange.getRequest().getHeaders().getOrigin();
         Optional<String> refused = policy.refuseRequest(key, plan, target.id(), origin, clientAddress(exchange));
         if (refused.isPresent()) {
@@ -88,6 +95,16 @@ public final class KeyPolicyFilter implements GatewayFilter {
             refusals.addAll(added);
         }
         return Optional.empty();
+    }
+
+    /** The JWT of a JWT-secured key: {@code Authorization: Bearer}, unless that header carried the key itself. */
+    private static String bearerToken(ServerWebExchange exchange) {
+        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = authorization.substring(7).trim();
+        return ApiKeyFormat.isWellFormed(token) ? null : token;
     }
 
     private InetAddress clientAddress(ServerWebExchange exchange) {

@@ -1,5 +1,6 @@
 package dev.relaygate.gateway.auth;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +16,14 @@ import org.springframework.validation.annotation.Validated;
  * @param methodClasses per chain family, method classes and the method patterns in each ({@code debug_*} is a
  *        prefix, anything else an exact name); a method in no class is {@code standard}. A plan lists the
  *        classes its keys may call. Empty means the defaults in {@link MethodClasses#DEFAULTS}.
+ * @param jwtAudience the {@code aud} a JWT-secured key's tokens must name
+ * @param jwtClockSkew tolerance when checking a token's {@code exp} and {@code nbf}
  */
 @Validated
 @ConfigurationProperties("relaygate.policy")
 public record PolicyProperties(
         @DefaultValue List<String> trustedProxies,
-        @DefaultValue Map<String, Map<String, List<String>>> methodClasses) {
+        @DefaultValue Map<String, Map<String, List<String>>> methodClasses,
+        @DefaultValue("relaygate") String jwtAudience,
+        @DefaultValue("30s") Duration jwtClockSkew) {
 }

@@ -11,6 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.relaygate.gateway.auth.ApiKeyFilter;
 import dev.relaygate.gateway.auth.CorsPreflightFilter;
+import dev.relaygate.gateway.auth.KeyJwtCheck;
+import dev.relaygate.gateway.auth.KeyJwtVerifier;
 import dev.relaygate.gateway.auth.KeyPolicy;
 import dev.relaygate.gateway.auth.KeyPolicyFilter;
 import dev.relaygate.gateway.auth.MethodClasses;
@@ -126,9 +128,10 @@ class RelaygateRoutes {
     }
 
     @Bean
-    KeyPolicyFilter keyPolicyFilter(PolicyProperties properties) {
+    KeyPolicyFilter keyPolicyFilter(PolicyProperties properties, Clock clock) {
         return new KeyPolicyFilter(new KeyPolicy(new MethodClasses(properties.methodClasses())),
-                new TrustedProxies(properties.trustedProxies()));
+                new TrustedProxies(properties.trustedProxies()),
+                new KeyJwtCheck(new KeyJwtVerifier(properties.jwtAudience(), properties.jwtClockSkew(), clock)));
     }
 
     @Bean
