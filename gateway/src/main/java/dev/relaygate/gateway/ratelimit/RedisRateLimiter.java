@@ -106,7 +106,6 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             return Mono.fromSupplier(() -> fallback.consume(keyId, organizationId, policy, cost));
         }
         return Mono.defer(() -> consumeInRedis(keyId, organizationId, policy, cost))
-            .timeout(properties.commandTimeout())
             .onErrorResume(error -> {
                 enterDegradedMode(error);
                 return Mono.fromSupplier(() -> fallback.consume(keyId, organizationId, policy, cost));
@@ -129,13 +128,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (known.isPresent()) {
             return Mono.just(known.get());
         }
+        long deadline = System.nanoTime() + properties.commandTimeout().toNanos();
         AsyncBucketProxy key = proxy(keyBucket, policy);
-        return fromFuture(() -> key.tryConsumeAndReturnRemaining(cost)).flatMap(keyProbe -> {
+        return within(key.tryConsumeAndReturnRemaining(cost), deadline).flatMap(keyProbe -> {
             if (!keyProbe.isConsumed()) {
                 return Mono.just(refused(keyBucket, cost, now, BucketShapes.refused(limit, keyProbe)));
             }
             AsyncBucketProxy organization = proxy(orgBucket, policy);
-            return fromFuture(() -> organization.tryConsumeAndReturnRemaining(cost)).map(orgProbe -> {
+            return within(organization.tryConsumeAndReturnRemaining(cost), deadline).map(orgProbe -> {
                 if (!orgProbe.isConsumed()) {
                     refund(key, cost);
                     return refused(orgBucket, cost, now, BucketShapes.refused(limit, orgProbe));
@@ -188,11 +188,18 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return (long) Math.floor(smallestBand * properties.maxOvershoot() / properties.instanceCount());
     }
 
-    private static Mono<ConsumptionProbe> fromFuture(
-        java.util.function.Supplier<CompletableFuture<ConsumptionProbe>> future) {
+    /**
+     * The probe, failing with a timeout once {@code deadlineNanos} ({@link System#nanoTime()}) has passed. Most
+     * checks are decided from bucket4j's local copy and are already complete: they get no timer at all.
+     */
+    private static Mono<ConsumptionProbe> within(CompletableFuture<ConsumptionProbe> probe, long deadlineNanos) {
         // On timeout Reactor cancels what it subscribed to: hand it a copy, so bucket4j's own future (which other
         // batched requests may wait on) is left alone, and its late failure is not reported as a dropped error.
-        return Mono.fromFuture(() -> future.get().copy());
+        Mono<ConsumptionProbe> result = Mono.fromFuture(probe.copy());
+        if (probe.isDone()) {
+            return result;
+        }
+        return result.timeout(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
     }
 
     private void enterDegradedMode(Throwable cause) {

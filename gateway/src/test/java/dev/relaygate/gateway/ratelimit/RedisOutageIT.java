@@ -15,6 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.relaygate.gateway.testsupport.TestRedis;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Flux;
 
@@ -101,7 +105,8 @@ class RedisOutageIT {
         String keyId = "key-" + UUID.randomUUID();
         assertThat(consume(keyId, 1)).allMatch(RateLimitDecision::allowed);
 
-        admin.connection().sync().clientPause(2_000);
+        admin.connection().sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+            new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(2_000).add("ALL"));
         long started = System.nanoTime();
         RateLimitDecision first = limiter.consume(keyId, organizationId, POLICY, 1).block(Duration.ofSeconds(1));
         Duration firstAnswer = Duration.ofNanos(System.nanoTime() - started);
