@@ -103,7 +103,7 @@ public final class OrganizationService {
             PageCursor after = PageCursor.decode(cursor);
             int size = PageCursor.limit(limit);
             String name = nameContains == null || nameContains.isBlank() ? null : nameContains;
-            return access.claimInvitations(caller.actor())
+            return access.claimInvitations(caller)
                 .thenMany(organizations.pageOfMember(caller.subject(), after, size + 1, name))
                 .collectList()
                 .map(rows -> PageCursor.page(rows, size,
