@@ -34,11 +34,15 @@ public final class Snapshots implements AutoCloseable {
         return connection.sync();
     }
 
-    /** The contract example of a key snapshot, re-addressed to {@code hash} with a fresh key id. */
+    /**
+     * The contract example of a key snapshot, re-addressed to {@code hash}, with a fresh key id and organization
+     * id so that tests never share rate-limit buckets.
+     */
     public static ObjectNode keySnapshot(String hash) {
         ObjectNode snapshot = (ObjectNode) contract("key-snapshot.json");
         snapshot.put("hash", hash);
         snapshot.put("keyId", UUID.randomUUID().toString());
+        snapshot.put("organizationId", UUID.randomUUID().toString());
         ((ObjectNode) snapshot.get("policy")).putArray("allowedChains");
         ((ObjectNode) snapshot.get("policy")).putArray("allowedOrigins");
         ((ObjectNode) snapshot.get("policy")).putArray("allowedCidrs");
