@@ -1,8 +1,7 @@
 package dev.relaygate.gateway.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +9,8 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -23,19 +23,28 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** JWT-secured keys: what is accepted, and every way a token is refused. */
+/** JWT-secured keys, the token side: what is accepted, and each way a token is refused. */
 class KeyJwtVerifierTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T09:00:00Z");
 
-    private static final RSAKey RSA = generateRsa("rsa-1", 2048);
+    private static final RSAKey RSA = generateRsa("rsa-1");
 
     private static final ECKey EC = generateEc("ec-1");
 
@@ -45,132 +54,385 @@ class KeyJwtVerifierTest {
     private final KeyJwtVerifier verifier = new KeyJwtVerifier("relaygate", Duration.ofSeconds(30),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
+    // --- accepted ---
+
     @Test
-    void acceptsAnRs256TokenFromARegisteredKey() throws Exception {
-        KeyJwtDecision decision = verifier.verify(keys, sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(RSA), claims()));
+    void acceptsAnRs256TokenSignedByARegisteredRsaKey() {
+        KeyJwtDecision decision = verifier.verify(keys, sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build()));
 
         assertThat(decision.isAccepted()).isTrue();
+        assertThat(decision.refusal()).isNull();
         assertThat(decision.subject()).isEqualTo("dapp-backend");
         assertThat(decision.kid()).isEqualTo("rsa-1");
     }
 
     @Test
-    void acceptsAnEs256TokenFromARegisteredKey() throws Exception {
-        assertThat(verifier.verify(keys, sign(JWSAlgorithm.ES256, "ec-1", signer(EC), claims())).isAccepted()).isTrue();
+    void acceptsAnEs256TokenSignedByARegisteredEcKey() {
+        KeyJwtDecision decision = verifier.verify(keys, sign(JWSAlgorithm.ES256, "ec-1", ecSigner(EC), claims().build()));
+
+        assertThat(decision.isAccepted()).isTrue();
+        assertThat(decision.kid()).isEqualTo("ec-1");
     }
 
     @Test
-    void refusesAlgNone() throws Exception {
-        String header = base64("{\"alg\":\"none\",\"kid\":\"rsa-1\"}");
-        String payload = base64(claims().toString());
+    void acceptsATokenWithoutKidWhenExactlyOneKeyIsRegistered() {
+        KeyJwtKeys single = KeyJwtKeys.parse(List.of(EC.toPublicJWK().toJSONObject()));
 
-        assertRefused(header + "." + payload + ".", KeyJwtRefusal.ALG_NOT_ALLOWED);
+        KeyJwtDecision decision = verifier.verify(single, sign(JWSAlgorithm.ES256, null, ecSigner(EC), claims().build()));
+
+        assertThat(decision.isAccepted()).isTrue();
+        assertThat(decision.kid()).isEqualTo("ec-1");
     }
 
     @Test
-    void refusesHs256SignedWithThePublicKeyAsSecret() throws Exception {
-        byte[] publicKeyAsSecret = RSA.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
+    void acceptsAnAudienceListThatContainsThisGateway() {
+        JWTClaimsSet several = claims().audience(List.of("other-service", "relaygate")).build();
 
-        assertRefused(sign(JWSAlgorithm.HS256, "rsa-1", new MACSigner(publicKeyAsSecret), claims()),
+        assertThat(verifier.verify(keys, sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), several)).isAccepted()).isTrue();
+    }
+
+    @Test
+    void acceptsATokenWithoutSubject() {
+        KeyJwtDecision decision = verifier.verify(keys, sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA),
+                claims().subject(null).build()));
+
+        assertThat(decision.isAccepted()).isTrue();
+        assertThat(decision.subject()).isNull();
+    }
+
+    @Test
+    void acceptsATokenExpiredLessThanTheClockSkewAgo() {
+        JWTClaimsSet justExpired = claims().expirationTime(Date.from(NOW.minusSeconds(29))).build();
+
+        assertThat(verifier.verify(keys, sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), justExpired)).isAccepted())
+            .isTrue();
+    }
+
+    @Test
+    void acceptsATokenValidFromWithinTheClockSkew() {
+        JWTClaimsSet almostValid = claims().notBeforeTime(Date.from(NOW.plusSeconds(30))).build();
+
+        assertThat(verifier.verify(keys, sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), almostValid)).isAccepted())
+            .isTrue();
+    }
+
+    // --- MISSING ---
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"   ", "\t"})
+    void refusesAMissingToken(String absent) {
+        assertRefused(absent, KeyJwtRefusal.MISSING);
+    }
+
+    // --- ALG_NOT_ALLOWED ---
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "None", "NONE"})
+    void refusesAlgNone(String none) {
+        String unsecured = json("{\"alg\":\"" + none + "\",\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString()) + ".";
+
+        assertRefused(unsecured, KeyJwtRefusal.ALG_NOT_ALLOWED);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("publicKeysAsHmacSecrets")
+    void refusesHs256SignedWithARegisteredPublicKeyAsTheSecret(String form, String kid, byte[] secret) throws Exception {
+        String confused = sign(JWSAlgorithm.HS256, kid, new MACSigner(secret), claims().build());
+
+        assertRefused(confused, KeyJwtRefusal.ALG_NOT_ALLOWED);
+    }
+
+    static Stream<Arguments> publicKeysAsHmacSecrets() throws Exception {
+        byte[] rsaDer = RSA.toRSAPublicKey().getEncoded();
+        String rsaPem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(rsaDer)
+                + "\n-----END PUBLIC KEY-----\n";
+        return Stream.of(
+                Arguments.of("RSA public key, DER", "rsa-1", rsaDer),
+                Arguments.of("RSA public key, PEM", "rsa-1",
+                        rsaPem.getBytes(StandardCharsets.US_ASCII)),
+                Arguments.of("RSA public key, JWK JSON", "rsa-1",
+                        RSA.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)),
+                Arguments.of("EC public key, DER", "ec-1",
+                        EC.toECPublicKey().getEncoded()));
+    }
+
+    @Test
+    void refusesHs256SignedWithAnySecret() throws Exception {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+
+        assertRefused(sign(JWSAlgorithm.HS256, "rsa-1", new MACSigner(secret), claims().build()),
                 KeyJwtRefusal.ALG_NOT_ALLOWED);
     }
 
-    @Test
-    void refusesAnRs256TokenNamingAnEcKeyAndTheReverse() throws Exception {
-        assertRefused(sign(JWSAlgorithm.RS256, "ec-1", new RSASSASigner(RSA), claims()), KeyJwtRefusal.ALG_NOT_ALLOWED);
-        assertRefused(sign(JWSAlgorithm.ES256, "rsa-1", signer(EC), claims()), KeyJwtRefusal.ALG_NOT_ALLOWED);
+    @ParameterizedTest
+    @ValueSource(strings = {"HS384", "HS512", "RS384", "RS512", "PS256", "ES384", "ES512", "ES256K", "EdDSA", "rs256", ""})
+    void refusesEveryAlgorithmButRs256AndEs256(String alg) {
+        String token = json("{\"alg\":\"" + alg + "\",\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString())
+                + "." + json("not-a-signature");
+
+        assertRefused(token, KeyJwtRefusal.ALG_NOT_ALLOWED);
     }
 
     @Test
-    void refusesAnUnknownKid() throws Exception {
-        assertRefused(sign(JWSAlgorithm.RS256, "someone-else", new RSASSASigner(RSA), claims()), KeyJwtRefusal.UNKNOWN_KID);
+    void refusesAnRs256TokenNamingAnEcKey() {
+        assertRefused(sign(JWSAlgorithm.RS256, "ec-1", rsaSigner(RSA), claims().build()), KeyJwtRefusal.ALG_NOT_ALLOWED);
     }
 
     @Test
-    void refusesATokenWithoutKidWhenSeveralKeysAreRegistered() throws Exception {
-        assertRefused(sign(JWSAlgorithm.RS256, null, new RSASSASigner(RSA), claims()), KeyJwtRefusal.UNKNOWN_KID);
+    void refusesAnEs256TokenNamingAnRsaKey() {
+        assertRefused(sign(JWSAlgorithm.ES256, "rsa-1", ecSigner(EC), claims().build()), KeyJwtRefusal.ALG_NOT_ALLOWED);
+    }
+
+    // --- UNKNOWN_KID ---
+
+    @Test
+    void refusesAnUnknownKid() {
+        assertRefused(sign(JWSAlgorithm.RS256, "someone-else", rsaSigner(RSA), claims().build()), KeyJwtRefusal.UNKNOWN_KID);
     }
 
     @Test
-    void refusesATokenSignedByAnUnregisteredKeyClaimingARegisteredKid() throws Exception {
-        RSAKey impostor = generateRsa("rsa-1", 2048);
-
-        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(impostor), claims()), KeyJwtRefusal.BAD_SIGNATURE);
+    void refusesATokenWithoutKidWhenSeveralKeysAreRegistered() {
+        assertRefused(sign(JWSAlgorithm.RS256, null, rsaSigner(RSA), claims().build()), KeyJwtRefusal.UNKNOWN_KID);
     }
 
     @Test
-    void refusesATamperedPayload() throws Exception {
-        String[] parts = sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(RSA), claims()).split("\\.");
-        String tampered = base64(new JWTClaimsSet.Builder(claims()).subject("admin").build().toString());
+    void refusesEveryTokenWhenNoKeyIsRegistered() {
+        KeyJwtDecision decision = verifier.verify(KeyJwtKeys.none(),
+                sign(JWSAlgorithm.RS256, null, rsaSigner(RSA), claims().build()));
+
+        assertThat(decision.refusal()).isEqualTo(KeyJwtRefusal.UNKNOWN_KID);
+    }
+
+    // --- BAD_SIGNATURE ---
+
+    @Test
+    void refusesATamperedPayload() {
+        String[] parts = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build()).split("\\.");
+        String tampered = json(claims().subject("admin").build().toString());
 
         assertRefused(parts[0] + "." + tampered + "." + parts[2], KeyJwtRefusal.BAD_SIGNATURE);
     }
 
     @Test
-    void refusesAnExpiredTokenButAcceptsOneWithinTheClockSkew() throws Exception {
-        JWTClaimsSet expired = new JWTClaimsSet.Builder(claims()).expirationTime(Date.from(NOW.minusSeconds(31))).build();
-        JWTClaimsSet justExpired = new JWTClaimsSet.Builder(claims()).expirationTime(Date.from(NOW.minusSeconds(10))).build();
+    void refusesATokenSignedByAnUnregisteredKeyClaimingARegisteredKid() {
+        RSAKey impostor = generateRsa("rsa-1");
 
-        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(RSA), expired), KeyJwtRefusal.EXPIRED);
-        assertThat(verifier.verify(keys, sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(RSA), justExpired))
-            .isAccepted()).isTrue();
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(impostor), claims().build()), KeyJwtRefusal.BAD_SIGNATURE);
     }
 
     @Test
-    void refusesATokenNotYetValid() throws Exception {
-        JWTClaimsSet future = new JWTClaimsSet.Builder(claims()).notBeforeTime(Date.from(NOW.plusSeconds(120))).build();
+    void ignoresAKeyEmbeddedInTheTokenHeader() throws Exception {
+        RSAKey attacker = generateRsa("rsa-1");
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1")
+            .jwk(attacker.toPublicJWK()).build(), claims().build());
+        jwt.sign(rsaSigner(attacker));
 
-        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(RSA), future), KeyJwtRefusal.NOT_YET_VALID);
+        assertRefused(jwt.serialize(), KeyJwtRefusal.BAD_SIGNATURE);
     }
 
     @Test
-    void refusesAnotherAudience() throws Exception {
-        JWTClaimsSet other = new JWTClaimsSet.Builder(claims()).audience("someone-else").build();
+    void refusesAnRs256TokenWithAnEmptySignature() {
+        String[] parts = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build()).split("\\.");
 
-        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(RSA), other), KeyJwtRefusal.WRONG_AUDIENCE);
+        assertRefused(parts[0] + "." + parts[1] + ".", KeyJwtRefusal.BAD_SIGNATURE);
     }
 
     @Test
-    void refusesATokenWithoutExpiry() throws Exception {
-        JWTClaimsSet forever = new JWTClaimsSet.Builder(claims()).expirationTime(null).build();
+    void refusesAnEs256TokenWhoseSignatureIsAllZeros() {
+        // CVE-2022-21449 ("psychic signatures"): r = s = 0 verified on some JDKs.
+        String[] parts = sign(JWSAlgorithm.ES256, "ec-1", ecSigner(EC), claims().build()).split("\\.");
 
-        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", new RSASSASigner(RSA), forever), KeyJwtRefusal.MISSING_EXP);
+        assertRefused(parts[0] + "." + parts[1] + "." + Base64URL.encode(new byte[64]), KeyJwtRefusal.BAD_SIGNATURE);
+    }
+
+    // --- EXPIRED, NOT_YET_VALID, MISSING_EXP ---
+
+    @Test
+    void refusesAnExpiredToken() {
+        JWTClaimsSet expired = claims().expirationTime(Date.from(NOW.minusSeconds(31))).build();
+
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), expired), KeyJwtRefusal.EXPIRED);
     }
 
     @Test
-    void refusesMalformedTokens() throws Exception {
-        assertRefused(null, KeyJwtRefusal.MISSING);
+    void refusesATokenThatExpiredExactlyOneClockSkewAgo() {
+        JWTClaimsSet expired = claims().expirationTime(Date.from(NOW.minusSeconds(30))).build();
+
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), expired), KeyJwtRefusal.EXPIRED);
+    }
+
+    @Test
+    void refusesATokenNotYetValid() {
+        JWTClaimsSet future = claims().notBeforeTime(Date.from(NOW.plusSeconds(31))).build();
+
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), future), KeyJwtRefusal.NOT_YET_VALID);
+    }
+
+    @Test
+    void refusesATokenWithoutExpiry() {
+        JWTClaimsSet forever = claims().expirationTime(null).build();
+
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), forever), KeyJwtRefusal.MISSING_EXP);
+    }
+
+    // --- WRONG_AUDIENCE ---
+
+    @Test
+    void refusesAnotherAudience() {
+        JWTClaimsSet other = claims().audience("someone-else").build();
+
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), other), KeyJwtRefusal.WRONG_AUDIENCE);
+    }
+
+    @Test
+    void refusesATokenWithoutAudience() {
+        JWTClaimsSet none = claims().audience((String) null).build();
+
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), none), KeyJwtRefusal.WRONG_AUDIENCE);
+    }
+
+    // --- MALFORMED ---
+
+    @Test
+    void refusesGarbage() {
         assertRefused("garbage", KeyJwtRefusal.MALFORMED);
-        assertRefused("a.b", KeyJwtRefusal.MALFORMED);
-        assertRefused("x".repeat(KeyJwtVerifier.MAX_TOKEN_LENGTH + 1), KeyJwtRefusal.MALFORMED);
     }
 
     @Test
-    void refusesToRegisterPrivateSymmetricOrWeakKeys() throws Exception {
-        assertThatThrownBy(() -> KeyJwtKeys.parse(List.of(RSA.toJSONObject())))
-            .hasMessageContaining("jwtPublicKeys[0]").hasMessageContaining("private");
-        assertThatThrownBy(() -> KeyJwtKeys.parse(List.of(Map.of("kty", "oct", "k", "c2VjcmV0"))))
-            .hasMessageContaining("jwtPublicKeys[0]");
-        assertThatThrownBy(() -> KeyJwtKeys.parse(List.of(EC.toPublicJWK().toJSONObject(),
-                smallRsa().toJSONObject())))
-            .hasMessageContaining("jwtPublicKeys[1]").hasMessageContaining("2048");
-        assertThatThrownBy(() -> KeyJwtKeys.parse(List.of(generateEcOn(Curve.P_384).toPublicJWK().toJSONObject())))
-            .hasMessageContaining("P-256");
+    void refusesATokenWithTwoSegments() {
+        String[] parts = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build()).split("\\.");
+
+        assertRefused(parts[0] + "." + parts[1], KeyJwtRefusal.MALFORMED);
     }
+
+    @Test
+    void refusesAHugeTokenEvenWhenValidlySigned() {
+        JWTClaimsSet bloated = claims().claim("padding", "x".repeat(KeyJwtVerifier.MAX_TOKEN_LENGTH)).build();
+
+        assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), bloated), KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesAnEncryptedToken() {
+        assertRefused(json("{\"alg\":\"RSA-OAEP-256\",\"enc\":\"A256GCM\"}") + ".a.b.c.d", KeyJwtRefusal.MALFORMED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" ", "=", "+", "/", "\n", "é"})
+    void refusesCharactersOutsideBase64Url(String intruder) {
+        String token = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build());
+
+        assertRefused(token.substring(0, 10) + intruder + token.substring(10), KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesAnEmptyHeaderOrPayload() {
+        String[] parts = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build()).split("\\.");
+
+        assertRefused("." + parts[1] + "." + parts[2], KeyJwtRefusal.MALFORMED);
+        assertRefused(parts[0] + ".." + parts[2], KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesAHeaderThatIsNotJson() {
+        assertRefused(json("RS256") + "." + json(claims().build().toString()) + ".c2ln", KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesAHeaderWithoutAlg() {
+        assertRefused(json("{\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString()) + ".c2ln",
+                KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesAHeaderWithADuplicateAlg() {
+        assertRefused(json("{\"alg\":\"none\",\"alg\":\"RS256\",\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString())
+                + ".c2ln", KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesADeeplyNestedHeaderWithoutFailing() {
+        String deep = "{\"alg\":\"RS256\",\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}";
+
+        assertRefused(json(deep) + "." + json(claims().build().toString()) + ".c2ln", KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesValidlySignedClaimsThatAreNotAJsonObject() throws Exception {
+        String header = json("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}");
+        String payload = json("[\"not\",\"an\",\"object\"]");
+        Base64URL signature = rsaSigner(RSA).sign(JWSHeader.parse(new Base64URL(header)),
+                (header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+
+        assertRefused(header + "." + payload + "." + signature, KeyJwtRefusal.MALFORMED);
+    }
+
+    @Test
+    void refusesACriticalHeaderExtensionItDoesNotUnderstand() throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1")
+            .criticalParams(Set.of("exp-by-block")).customParam("exp-by-block", 123).build(), claims().build());
+        jwt.sign(rsaSigner(RSA));
+
+        assertRefused(jwt.serialize(), KeyJwtRefusal.MALFORMED);
+    }
+
+    // --- hygiene ---
+
+    @Test
+    void keepsNothingOfARefusedTokenInTheDecision() {
+        String token = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().audience("someone-else").build());
+
+        KeyJwtDecision decision = verifier.verify(keys, token);
+
+        assertThat(decision).isEqualTo(new KeyJwtDecision(KeyJwtRefusal.WRONG_AUDIENCE, null, null));
+        assertThat(decision.toString()).doesNotContain(token.split("\\.")[1]).doesNotContain("dapp-backend");
+    }
+
+    @Test
+    void verifiesOnANonBlockingThreadWithoutBlocking() {
+        // BlockHound is installed in every gateway test JVM: a blocking call here would fail the Mono.
+        String rs256 = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build());
+        String es256 = sign(JWSAlgorithm.ES256, "ec-1", ecSigner(EC), claims().build());
+        KeyJwtKeys fresh = KeyJwtKeys.parse(List.of(RSA.toPublicJWK().toJSONObject(), EC.toPublicJWK().toJSONObject()));
+
+        Mono<List<Boolean>> onEventLoop = Mono.fromCallable(() -> List.of(
+                verifier.verify(fresh, rs256).isAccepted(), verifier.verify(fresh, es256).isAccepted()))
+            .subscribeOn(Schedulers.parallel());
+
+        StepVerifier.create(onEventLoop).expectNext(List.of(true, true)).verifyComplete();
+    }
+
+    @Test
+    void refusesAClockSkewOverFiveMinutes() {
+        assertThatThrownBy(() -> new KeyJwtVerifier("relaygate", Duration.ofMinutes(6), Clock.systemUTC()))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clock skew");
+        assertThatThrownBy(() -> new KeyJwtVerifier("relaygate", Duration.ofSeconds(-1), Clock.systemUTC()))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clock skew");
+    }
+
+    @Test
+    void refusesABlankAudience() {
+        assertThatThrownBy(() -> new KeyJwtVerifier(" ", Duration.ofSeconds(30), Clock.systemUTC()))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("audience");
+    }
+
+    // --- helpers ---
 
     private void assertRefused(String token, KeyJwtRefusal expected) {
         KeyJwtDecision decision = verifier.verify(keys, token);
-        assertThat(decision.isAccepted()).isFalse();
+
+        assertThat(decision.isAccepted()).as("accepted").isFalse();
         assertThat(decision.refusal()).isEqualTo(expected);
     }
 
-    private static JWTClaimsSet claims() {
+    private static JWTClaimsSet.Builder claims() {
         return new JWTClaimsSet.Builder()
             .subject("dapp-backend")
             .audience("relaygate")
             .issueTime(Date.from(NOW))
-            .expirationTime(Date.from(NOW.plusSeconds(300)))
-            .build();
+            .expirationTime(Date.from(NOW.plusSeconds(300)));
     }
 
     private static String sign(JWSAlgorithm algorithm, String kid, JWSSigner signer, JWTClaimsSet claims) {
@@ -184,7 +446,20 @@ class KeyJwtVerifierTest {
         }
     }
 
-    private static JWSSigner signer(ECKey key) {
+    private static String json(String text) {
+        return Base64URL.encode(text.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static JWSSigner rsaSigner(RSAKey key) {
+        try {
+            return new RSASSASigner(key);
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JWSSigner ecSigner(ECKey key) {
         try {
             return new ECDSASigner(key);
         }
@@ -193,38 +468,18 @@ class KeyJwtVerifierTest {
         }
     }
 
-    private static String base64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static RSAKey generateRsa(String kid, int bits) {
+    private static RSAKey generateRsa(String kid) {
         try {
-            return new RSAKeyGenerator(bits).keyID(kid).generate();
+            return new RSAKeyGenerator(2048).keyID(kid).generate();
         }
         catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A 1024-bit RSA key, which nimbus's own generator refuses to make. */
-    private static RSAKey smallRsa() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(1024);
-        return new RSAKey.Builder((RSAPublicKey) generator.generateKeyPair().getPublic()).keyID("small").build();
     }
 
     private static ECKey generateEc(String kid) {
         try {
             return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ECKey generateEcOn(Curve curve) {
-        try {
-            return new ECKeyGenerator(curve).generate();
         }
         catch (Exception e) {
             throw new IllegalStateException(e);
