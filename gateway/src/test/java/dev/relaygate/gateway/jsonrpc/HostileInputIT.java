@@ -102,6 +102,10 @@ class HostileInputIT extends GatewayIntegrationTest {
                 .expect(error(400, -32600, "\"\\u00e9\\ud83d\\ude00\"")),
             post("id with a lone surrogate escape", "{\"jsonrpc\":\"1.0\",\"id\":\"\\ud800\",\"method\":\"m\"}")
                 .expect(error(400, -32600, "\"\\ud800\"")),
+            post("second method in capitals (Go decoders take it)", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\","
+                    + "\"METHOD\":\"debug_traceTransaction\",\"params\":[]}").expect(error(400, -32600, "1")),
+            post("id spelled with a dotless i", "{\"jsonrpc\":\"2.0\",\"\u0131d\":5,\"method\":\"eth_chainId\"}")
+                .expect(error(400, -32600, "null")),
             post("batch mixing a valid and an invalid call",
                     "[" + CALL + ",{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":7}]")
                 .expect(batch(upstreamElement(), error(-32600, "2")).andRelayed()),
