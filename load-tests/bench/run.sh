@@ -127,6 +127,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 stamp=$(date -u +%Y%m%d-%H%M)
+mkdir -p "$root/load-tests/results"
 out="$root/load-tests/results/bench-$stamp.md"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 col() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | median; }

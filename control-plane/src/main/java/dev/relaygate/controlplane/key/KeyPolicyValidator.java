@@ -249,9 +249,8 @@ public final class KeyPolicyValidator {
             return rsa.size() < 2048 ? "RSA keys must have at least 2048 bits" : null;
         }
         if (jwk instanceof ECKey ec) {
-            Curve curve = ec.getCurve();
-            return Curve.P_256.equals(curve) || Curve.P_384.equals(curve) || Curve.P_521.equals(curve) ? null
-                    : "EC keys must be on P-256, P-384 or P-521";
+            // Gateways verify ES256 only (docs/jwt-secured-keys.md), which is defined on P-256.
+            return Curve.P_256.equals(ec.getCurve()) ? null : "EC keys must be on P-256 (ES256)";
         }
         return "only RSA and EC public keys are accepted";
     }

@@ -10,6 +10,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import dev.relaygate.controlplane.audit.AuditEntry;
+import dev.relaygate.controlplane.audit.AuditLog;
 import dev.relaygate.controlplane.propagation.Mutations;
 import dev.relaygate.controlplane.propagation.PendingSnapshot;
 import dev.relaygate.controlplane.propagation.Publication;
@@ -27,6 +29,9 @@ public final class RotationSweeper implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RotationSweeper.class);
 
+    /** The audit-log actor of changes the control plane makes on its own. */
+    public static final String SYSTEM_ACTOR = "relaygate:system";
+
     private static final int BATCH = 500;
 
     private final ApiKeyRepository keys;
@@ -37,12 +42,15 @@ public final class RotationSweeper implements DisposableBean {
 
     private final Clock clock;
 
+    private final AuditLog audit;
+
     private final KeyProperties properties;
 
     private volatile Disposable schedule;
 
     public RotationSweeper(ApiKeyRepository keys, KeySnapshots snapshots, Mutations mutations, Clock clock,
-            KeyProperties properties) {
+            KeyProperties properties, AuditLog audit) {
+        this.audit = audit;
         this.keys = keys;
         this.snapshots = snapshots;
         this.mutations = mutations;
@@ -64,6 +72,9 @@ public final class RotationSweeper implements DisposableBean {
     /** Retires every previous secret whose grace ended by now; answers how many. */
     public Mono<Integer> sweep() {
         Mono<Publication<Integer>> change = keys.retireExpiredPreviousSecrets(Instant.now(clock), BATCH)
+            .concatMap(retired -> audit.append(new AuditEntry(retired.key().organizationId(), SYSTEM_ACTOR,
+                    "key.retire-previous-secret", "api_key", retired.key().id().toString(), null,
+                    ApiKeyView.of(retired.key()), null)).thenReturn(retired))
             .collectList()
             .map(retired -> Publication.of(retired.size(), retired.stream()
                 .<PendingSnapshot>mapMulti((r, sink) -> {

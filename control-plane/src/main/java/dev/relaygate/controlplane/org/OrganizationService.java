@@ -103,7 +103,7 @@ public final class OrganizationService {
             PageCursor after = PageCursor.decode(cursor);
             int size = PageCursor.limit(limit);
             String name = nameContains == null || nameContains.isBlank() ? null : nameContains;
-            return access.claimInvitations(caller.actor())
+            return access.claimInvitations(caller)
                 .thenMany(organizations.pageOfMember(caller.subject(), after, size + 1, name))
                 .collectList()
                 .map(rows -> PageCursor.page(rows, size,
@@ -134,11 +134,12 @@ public final class OrganizationService {
     public Mono<OrganizationView> assignPlan(Caller caller, UUID id, AssignPlanRequest request) {
         return Mono.defer(() -> {
             Instant now = now();
-            Mono<Role> authorized = caller.actor().platformAdmin() ? access.roleOf(caller, id)
-                .onErrorResume(ApiException.class, e -> Mono.just(Role.VIEWER)) // admins need not be members
-                    : access.roleOf(caller, id).flatMap(role -> Mono.<Role>error(
-                            ApiException.forbidden("Only platform administrators assign plans")));
-            Mono<Publication<OrganizationView>> change = authorized.flatMap(role -> organizations.find(id)
+            // Platform administrators need not be members; members learn they lack the right (403), strangers
+            // learn nothing (404).
+            Mono<Void> authorized = caller.actor().platformAdmin() ? Mono.empty()
+                    : access.roleOf(caller, id)
+                        .then(Mono.error(() -> ApiException.forbidden("Only platform administrators assign plans")));
+            Mono<Publication<OrganizationView>> change = authorized.then(organizations.find(id)
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("Organization")))
                 .flatMap(before -> plans.find(request.planId())
                     .filter(plan -> !plan.archived())

@@ -8,10 +8,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 import dev.relaygate.controlplane.key.ApiKeyRepository;
 import dev.relaygate.controlplane.key.KeySnapshots;
 import dev.relaygate.controlplane.plan.PlanSnapshots;
+import dev.relaygate.controlplane.security.AuthenticationFilter;
 import dev.relaygate.controlplane.web.ApiException;
 import io.swagger.v3.oas.annotations.Hidden;
 import reactor.core.publisher.Mono;
@@ -44,7 +46,8 @@ public class InternalSnapshotController {
     }
 
     @GetMapping("/key-snapshots/{hash}")
-    public Mono<String> keySnapshot(@PathVariable String hash) {
+    public Mono<String> keySnapshot(@PathVariable String hash, ServerWebExchange exchange) {
+        requireService(exchange);
         if (!SHA256_HEX.matcher(hash).matches()) {
             return Mono.error(ApiException.notFound("Key snapshot"));
         }
@@ -55,7 +58,8 @@ public class InternalSnapshotController {
     }
 
     @GetMapping("/plan-snapshots/{planId}")
-    public Mono<String> planSnapshot(@PathVariable String planId) {
+    public Mono<String> planSnapshot(@PathVariable String planId, ServerWebExchange exchange) {
+        requireService(exchange);
         UUID id;
         try {
             id = UUID.fromString(planId);
@@ -66,6 +70,13 @@ public class InternalSnapshotController {
         return planSnapshots.find(id)
             .flatMap(this::republished)
             .switchIfEmpty(Mono.error(() -> ApiException.notFound("Plan snapshot")));
+    }
+
+    /** Second line of defence: the filter must have verified the service token for this very exchange. */
+    private static void requireService(ServerWebExchange exchange) {
+        if (!Boolean.TRUE.equals(exchange.getAttribute(AuthenticationFilter.SERVICE_ATTRIBUTE))) {
+            throw ApiException.unauthorized("A valid service token is required");
+        }
     }
 
     private Mono<String> republished(PendingSnapshot snapshot) {

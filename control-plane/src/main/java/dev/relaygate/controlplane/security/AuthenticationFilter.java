@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -27,6 +28,9 @@ public final class AuthenticationFilter implements WebFilter {
     /** Exchange attribute holding the verified {@link Actor}. */
     public static final String ACTOR_ATTRIBUTE = AuthenticationFilter.class.getName() + ".actor";
 
+    /** Exchange attribute present (TRUE) once the service token was verified. */
+    public static final String SERVICE_ATTRIBUTE = AuthenticationFilter.class.getName() + ".service";
+
     private static final String BEARER = "Bearer ";
 
     private final UserTokenVerifier verifier;
@@ -40,16 +44,17 @@ public final class AuthenticationFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (path.startsWith("/internal/")) {
+        String area = firstSegment(exchange);
+        if (area.equals("internal")) {
             String token = bearer(exchange);
             // Digests have equal length, so the comparison time says nothing about the token's length either.
             if (token == null || !MessageDigest.isEqual(internalTokenDigest, sha256(token))) {
                 return Mono.error(ApiException.unauthorized("A valid service token is required"));
             }
+            exchange.getAttributes().put(SERVICE_ATTRIBUTE, Boolean.TRUE);
             return chain.filter(exchange);
         }
-        if (path.equals("/v1") || path.startsWith("/v1/")) {
+        if (area.equals("v1")) {
             String token = bearer(exchange);
             if (token == null) {
                 return Mono.error(ApiException.unauthorized("A bearer token is required"));
@@ -60,6 +65,19 @@ public final class AuthenticationFilter implements WebFilter {
             });
         }
         return chain.filter(exchange);
+    }
+
+    /**
+     * The first path segment as request mapping sees it: percent-decoded and without {@code ;parameters}, so
+     * {@code /internal;x/...} or {@code /%69nternal/...} cannot reach a handler without passing this filter.
+     */
+    private static String firstSegment(ServerWebExchange exchange) {
+        for (PathContainer.Element element : exchange.getRequest().getPath().pathWithinApplication().elements()) {
+            if (element instanceof PathContainer.PathSegment segment) {
+                return segment.valueToMatch();
+            }
+        }
+        return "";
     }
 
     private static String bearer(ServerWebExchange exchange) {

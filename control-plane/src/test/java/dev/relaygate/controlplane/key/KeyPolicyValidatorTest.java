@@ -98,6 +98,18 @@ class KeyPolicyValidatorTest {
     }
 
     @Test
+    void refusesEcKeysOffP256BecauseGatewaysVerifyEs256Only() throws JOSEException {
+        var p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384).keyID("p384").generate();
+        KeyPolicyRequest request = new KeyPolicyRequest(null, null, null, null, null, false,
+                List.of(p384.toPublicJWK().toJSONObject()));
+
+        assertThatThrownBy(() -> KeyPolicyValidator.validate(request))
+            .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.fieldProblems())
+                .extracting(ApiException.FieldProblem::field)
+                .containsExactly("policy.jwtPublicKeys[0]"));
+    }
+
+    @Test
     void requiringJwtsNeedsAKeyToCheckThem() {
         KeyPolicyRequest request = new KeyPolicyRequest(null, null, null, null, null, true, List.of());
 

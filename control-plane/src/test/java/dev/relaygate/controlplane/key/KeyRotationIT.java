@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -73,6 +74,8 @@ class KeyRotationIT extends IntegrationTest {
         assertThat(accepted(snapshot(newSecret), clock.instant())).as("new secret after grace").isTrue();
         internalSnapshot(oldSecret).expectStatus().isNotFound();
         internalSnapshot(newSecret).expectStatus().isOk();
+        assertThat((List<?>) ok(owner, HttpMethod.GET, "/v1/organizations/" + org + "/audit-log?action="
+                + "key.retire-previous-secret&targetId=" + created.get("id"), null, 200).get("items")).hasSize(1);
     }
 
     @Test

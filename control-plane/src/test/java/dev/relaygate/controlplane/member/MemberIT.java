@@ -52,6 +52,10 @@ class MemberIT extends IntegrationTest {
         assertThat((List<?>) members.get("items")).singleElement()
             .satisfies(item -> assertThat((Map<String, Object>) item).containsEntry("subject", invitee)
                 .containsEntry("status", "active"));
+        Map<String, Object> audit = ok(owner, HttpMethod.GET, "/v1/organizations/" + org + "/audit-log?action=member.claim",
+                null, 200);
+        assertThat((List<?>) audit.get("items")).singleElement()
+            .satisfies(item -> assertThat((Map<String, Object>) item).containsEntry("actor", invitee));
     }
 
     @Test

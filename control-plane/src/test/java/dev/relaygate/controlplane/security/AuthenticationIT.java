@@ -2,6 +2,7 @@ package dev.relaygate.controlplane.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -103,6 +104,25 @@ class AuthenticationIT extends IntegrationTest {
         http.get().uri("/internal/v1/key-snapshots/{hash}", hash)
             .exchange()
             .expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void pathParametersOrEncodingDoNotSlipPastAuthentication() {
+        String owner = uniqueSubject("owner");
+        UUID org = createOrganization(owner);
+        String hash = ApiKeyFormat.sha256Hex((String) createKey(owner, org).get("secret"));
+
+        for (String path : new String[] { "/internal;x=1/v1/key-snapshots/" + hash,
+                "/%69nternal/v1/key-snapshots/" + hash, "/internal/v1;x=1/key-snapshots/" + hash }) {
+            http.get().uri(URI.create("http://127.0.0.1:" + port + path))
+                .exchange()
+                .expectStatus().value(status -> assertThat(status).as(path).isIn(401, 404));
+        }
+        for (String path : new String[] { "/v1;x=1/organizations", "/%76" + "1/organizations" }) {
+            http.get().uri(URI.create("http://127.0.0.1:" + port + path))
+                .exchange()
+                .expectStatus().value(status -> assertThat(status).as(path).isIn(401, 404));
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -27,6 +28,7 @@ import dev.relaygate.controlplane.ControlPlaneApplication;
  * Base of every integration test: one application context (same configuration everywhere, so Spring reuses it
  * across classes) on a random port, against real Postgres and Redis, with a clock tests can move.
  */
+@ExtendWith(TimeoutDiagnostics.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         classes = { ControlPlaneApplication.class, IntegrationTest.TestClockConfiguration.class })
 public abstract class IntegrationTest {
@@ -60,6 +62,9 @@ public abstract class IntegrationTest {
         registry.add("relaygate.security.jwt.jwks-url", TestJwks::url);
         registry.add("relaygate.internal.token", () -> Tokens.INTERNAL_TOKEN);
         registry.add("management.server.port", () -> "0");
+        // Background rounds would race with tests that move the clock; tests run sweeps and drains themselves.
+        registry.add("relaygate.keys.rotation-sweep-interval", () -> "1h");
+        registry.add("relaygate.redis.republish-interval", () -> "1h");
     }
 
     @BeforeEach

@@ -28,7 +28,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
-    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
 
     private static final String EXTRA_CHAIN_PREFIX = "RELAYGATE_CHAIN_";
 

@@ -17,7 +17,7 @@ import dev.relaygate.gateway.routing.ExchangeAttributes;
 /**
  * Finds the caller's key, in the path ({@code /v1/{chain}/{apiKey}}), else in {@code X-Api-Key}, else as
  * {@code Authorization: Bearer rgk_…}, and asks the {@link KeyResolver} whether it may be used. Writes
- * {@link ExchangeAttributes#KEY}, or answers 401 (the same for every kind of bad key) or 503 when keys cannot
+ * {@link ExchangeAttributes#KEY} and {@link ExchangeAttributes#PLAN}, or answers 401 (the same for every kind of bad key) or 503 when keys cannot
  * be looked up right now.
  */
 public final class ApiKeyFilter implements GatewayFilter {
@@ -41,12 +41,14 @@ public final class ApiKeyFilter implements GatewayFilter {
             .map(Lookup::found)
             .defaultIfEmpty(Lookup.REFUSED)
             .onErrorResume(failure -> {
-                log.warn("Key lookup failed: {}", failure.toString());
+                log.warn("Request {}: key lookup failed: {}", exchange.getAttribute(ExchangeAttributes.REQUEST_ID),
+                        failure.toString());
                 return Mono.just(Lookup.UNAVAILABLE);
             })
             .flatMap(lookup -> {
                 if (lookup.key() != null) {
-                    exchange.getAttributes().put(ExchangeAttributes.KEY, lookup.key());
+                    exchange.getAttributes().put(ExchangeAttributes.KEY, lookup.key().key());
+                    exchange.getAttributes().put(ExchangeAttributes.PLAN, lookup.key().plan());
                     return chain.filter(exchange);
                 }
                 JsonRpcErrorCode code = lookup == Lookup.UNAVAILABLE
@@ -56,13 +58,13 @@ public final class ApiKeyFilter implements GatewayFilter {
     }
 
     /** The resolver's answer: a usable key, a refusal, or no answer. */
-    private record Lookup(KeySnapshot key) {
+    private record Lookup(ResolvedKey key) {
 
         static final Lookup REFUSED = new Lookup(null);
 
         static final Lookup UNAVAILABLE = new Lookup(null);
 
-        static Lookup found(KeySnapshot key) {
+        static Lookup found(ResolvedKey key) {
             return new Lookup(key);
         }
     }

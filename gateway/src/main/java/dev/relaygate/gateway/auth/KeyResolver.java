@@ -1,31 +1,35 @@
 package dev.relaygate.gateway.auth;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 
 import reactor.core.publisher.Mono;
 
 /**
- * Decides whether a presented API key may be used: well formed, known, active and unexpired. Knows nothing
- * about HTTP; {@link ApiKeyFilter} turns its answer into an exchange outcome.
+ * Decides whether a presented API key may be used: well formed, known, active and unexpired, with its plan.
+ * Knows nothing about HTTP; {@link ApiKeyFilter} turns its answer into an exchange outcome.
  */
 public final class KeyResolver {
 
     private final SnapshotCache<KeySnapshot> keys;
 
+    private final SnapshotCache<PlanSnapshot> plans;
+
     private final Clock clock;
 
-    public KeyResolver(SnapshotCache<KeySnapshot> keys, Clock clock) {
+    public KeyResolver(SnapshotCache<KeySnapshot> keys, SnapshotCache<PlanSnapshot> plans, Clock clock) {
         this.keys = keys;
+        this.plans = plans;
         this.clock = clock;
     }
 
     /**
-     * The usable key's snapshot; empty for a malformed, unknown, revoked or expired key (one answer for all,
-     * so callers learn nothing about which); an error when it cannot be known now.
+     * The usable key and its plan; empty for a malformed, unknown, revoked or expired key (one answer for all,
+     * so callers learn nothing about which); an error when it cannot be known now, including when the key's
+     * plan cannot be found.
      */
-    public Mono<KeySnapshot> resolve(String presented) {
+    public Mono<ResolvedKey> resolve(String presented) {
         if (!ApiKeyFormat.isWellFormed(presented)) {
             return Mono.empty();
         }
@@ -33,6 +37,9 @@ public final class KeyResolver {
         return keys.find(hash)
             .filter(snapshot -> snapshot.hash() != null && MessageDigest.isEqual(
                     snapshot.hash().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII)))
-            .filter(snapshot -> snapshot.usableAt(clock.instant()));
+            .filter(snapshot -> snapshot.usableAt(clock.instant()))
+            .flatMap(snapshot -> plans.find(snapshot.planId())
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no plan " + snapshot.planId())))
+                .map(plan -> new ResolvedKey(snapshot, plan)));
     }
 }

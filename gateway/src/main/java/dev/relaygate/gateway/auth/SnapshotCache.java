@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import dev.relaygate.gateway.config.KeyCacheProperties;
 
@@ -75,8 +76,12 @@ public final class SnapshotCache<T> {
         cache.synchronous().invalidate(id);
     }
 
-    /** Forgets everything, after announcements may have been missed (a Redis reconnect). */
+    /**
+     * Forgets everything, after announcements may have been missed (a Redis reconnect). Returns at once and
+     * clears on another thread: clearing waits for the cache's eviction lock, and the caller is typically
+     * Lettuce's I/O thread, which must not wait (under BlockHound the wait failed the reconnect itself).
+     */
     public void invalidateAll() {
-        cache.synchronous().invalidateAll();
+        Schedulers.boundedElastic().schedule(() -> cache.synchronous().invalidateAll());
     }
 }

@@ -8,6 +8,9 @@ public final class ExchangeAttributes {
 
     private static final String PREFIX = "relaygate.";
 
+    /** {@code String}: the request's id, echoed in {@code X-Request-Id} and written in log lines. */
+    public static final String REQUEST_ID = PREFIX + "requestId";
+
     /** {@code byte[]}: the request body exactly as received. */
     public static final String BODY = PREFIX + "body";
 
@@ -25,6 +28,9 @@ public final class ExchangeAttributes {
 
     /** {@link dev.relaygate.gateway.auth.KeySnapshot}: the caller's key, found and active. */
     public static final String KEY = PREFIX + "key";
+
+    /** {@link dev.relaygate.gateway.auth.PlanSnapshot}: the plan of the caller's key. */
+    public static final String PLAN = PREFIX + "plan";
 
     private ExchangeAttributes() {
     }

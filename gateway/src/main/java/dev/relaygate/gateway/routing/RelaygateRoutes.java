@@ -10,6 +10,14 @@ import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.relaygate.gateway.auth.ApiKeyFilter;
+import dev.relaygate.gateway.auth.CorsPreflightFilter;
+import dev.relaygate.gateway.auth.KeyJwtCheck;
+import dev.relaygate.gateway.auth.KeyJwtVerifier;
+import dev.relaygate.gateway.auth.KeyPolicy;
+import dev.relaygate.gateway.auth.KeyPolicyFilter;
+import dev.relaygate.gateway.auth.MethodClasses;
+import dev.relaygate.gateway.auth.PolicyProperties;
+import dev.relaygate.gateway.auth.TrustedProxies;
 import dev.relaygate.gateway.auth.InvalidationListener;
 import dev.relaygate.gateway.auth.KeyResolver;
 import dev.relaygate.gateway.auth.KeySnapshot;
@@ -24,6 +32,7 @@ import dev.relaygate.gateway.jsonrpc.JsonRpcBodyFilter;
 import dev.relaygate.gateway.jsonrpc.JsonRpcProperties;
 import dev.relaygate.gateway.upstream.RelayFilter;
 import dev.relaygate.gateway.upstream.UpstreamClient;
+import dev.relaygate.gateway.usage.UsageFilter;
 
 /**
  * The Relaygate route and the hot path's steps, in order. Spring Cloud Gateway matches the route; the steps
@@ -41,17 +50,22 @@ class RelaygateRoutes {
 
     static final int KEY = 300;
 
+    static final int POLICY = 400;
+
+    static final int USAGE = 8000;
+
     static final int RELAY = 9000;
 
     @Bean
-    RouteLocator relaygateRouteLocator(RouteLocatorBuilder routes, JsonRpcBodyFilter body, ChainFilter chain,
-            ApiKeyFilter key, RelayFilter relay) {
+    RouteLocator relaygateRouteLocator(RouteLocatorBuilder routes, JsonRpcBodyFilter body, ChainFilter chain, ApiKeyFilter key, KeyPolicyFilter policy, UsageFilter usage, RelayFilter relay) {
         return routes.routes()
             .route(ROUTE_ID, route -> route.path("/v1/{chain}/{apiKey}", "/v1/{chain}")
                 .filters(filters -> filters
                     .filter(body, BODY)
                     .filter(chain, CHAIN)
                     .filter(key, KEY)
+                    .filter(policy, POLICY)
+                    .filter(usage, USAGE)
                     .filter(relay, RELAY))
                 .uri("no://op"))
             .build();
@@ -103,8 +117,21 @@ class RelaygateRoutes {
     }
 
     @Bean
-    KeyResolver keyResolver(SnapshotCache<KeySnapshot> keySnapshots, Clock clock) {
-        return new KeyResolver(keySnapshots, clock);
+    KeyResolver keyResolver(SnapshotCache<KeySnapshot> keySnapshots, SnapshotCache<PlanSnapshot> planSnapshots,
+            Clock clock) {
+        return new KeyResolver(keySnapshots, planSnapshots, clock);
+    }
+
+    @Bean
+    CorsPreflightFilter corsPreflightFilter(KeyResolver resolver) {
+        return new CorsPreflightFilter(resolver);
+    }
+
+    @Bean
+    KeyPolicyFilter keyPolicyFilter(PolicyProperties properties, Clock clock) {
+        return new KeyPolicyFilter(new KeyPolicy(new MethodClasses(properties.methodClasses())),
+                new TrustedProxies(properties.trustedProxies()),
+                new KeyJwtCheck(new KeyJwtVerifier(properties.jwtAudience(), properties.jwtClockSkew(), clock)));
     }
 
     @Bean

@@ -73,13 +73,14 @@ class KeyPropagationIT extends GatewayIntegrationTest {
     void revokedKeyIsRefusedWithinOneSecondOfItsInvalidation() {
         String key = TestKeys.newKey();
         ObjectNode snapshot = Snapshots.keySnapshot(TestKeys.sha256(key));
-        SNAPSHOTS.putKey(snapshot);
+        publishKey(snapshot);
         client.post().uri("/v1/anvil/" + key).contentType(MediaType.APPLICATION_JSON).bodyValue(CALL)
             .exchange()
             .expectStatus().isOk();
 
         snapshot.put("status", "revoked").put("version", snapshot.get("version").asLong() + 1);
-        SNAPSHOTS.changeKey(snapshot);
+        publishKey(snapshot);
+        SNAPSHOTS.announceKey(snapshot);
 
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
             client.post().uri("/v1/anvil/" + key).contentType(MediaType.APPLICATION_JSON).bodyValue(CALL)
@@ -92,7 +93,7 @@ class KeyPropagationIT extends GatewayIntegrationTest {
         String key = TestKeys.newKey();
         ObjectNode snapshot = Snapshots.keySnapshot(TestKeys.sha256(key));
         snapshot.put("expiresAt", "2020-01-01T00:00:00Z");
-        SNAPSHOTS.putKey(snapshot);
+        publishKey(snapshot);
 
         client.post().uri("/v1/anvil/" + key).contentType(MediaType.APPLICATION_JSON).bodyValue(CALL)
             .exchange()

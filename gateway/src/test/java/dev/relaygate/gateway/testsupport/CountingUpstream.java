@@ -7,14 +7,19 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A minimal JSON-RPC upstream on a free loopback port that reads every request body, answers
- * {@code {"jsonrpc":"2.0","id":1,"result":"0x10"}}, and counts the connections opened to it.
+ * A minimal JSON-RPC upstream on a free loopback port that reads every request body, answers a single call
+ * with {@code {"jsonrpc":"2.0","id":1,"result":"0x10"}} and a batch with one {@code "0x10"} result per call
+ * carrying the call's id, and counts the connections opened to it.
  */
 public final class CountingUpstream implements AutoCloseable {
 
     public static final String ANSWER = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10\"}";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AtomicInteger connections = new AtomicInteger();
 
@@ -30,13 +35,27 @@ public final class CountingUpstream implements AutoCloseable {
             .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                 .flatMap(body -> {
                     requests.incrementAndGet();
-                    byte[] answer = ANSWER.getBytes(StandardCharsets.UTF_8);
+                    byte[] answer = answer(body).getBytes(StandardCharsets.UTF_8);
                     return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(answer.length))
                         .sendByteArray(Mono.just(answer))
                         .then();
                 }))
             .bindNow();
+    }
+
+    private static String answer(String body) {
+        if (!body.stripLeading().startsWith("[")) {
+            return ANSWER;
+        }
+        StringBuilder batch = new StringBuilder("[");
+        for (JsonNode call : JSON.readTree(body)) {
+            if (call.has("id")) {
+                batch.append(batch.length() > 1 ? "," : "")
+                    .append("{\"jsonrpc\":\"2.0\",\"id\":").append(call.get("id")).append(",\"result\":\"0x10\"}");
+            }
+        }
+        return batch.append(']').toString();
     }
 
     public String url() {

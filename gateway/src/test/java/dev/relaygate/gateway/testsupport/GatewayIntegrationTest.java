@@ -1,6 +1,7 @@
 package dev.relaygate.gateway.testsupport;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -9,6 +10,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Base of the gateway's integration tests: the whole application on a random port, over a real Redis, with
@@ -16,7 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * serves them all.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 public abstract class GatewayIntegrationTest {
 
     protected static final String INTERNAL_TOKEN = "test-internal-token";
@@ -40,6 +42,9 @@ public abstract class GatewayIntegrationTest {
         properties.add("relaygate.chains[0].aliases[0]", () -> "local");
         properties.add("relaygate.chains[0].family", () -> "evm");
         properties.add("relaygate.chains[0].upstreams[0].url", UPSTREAM::url);
+        // Generous timeouts: these tests specify behaviour, not speed, and CI machines are small.
+        properties.add("relaygate.redis.command-timeout", () -> "2s");
+        properties.add("relaygate.control-plane.timeout", () -> "10s");
         properties.add("server.port", () -> "0");
         properties.add("management.server.port", () -> "0");
     }
@@ -47,13 +52,34 @@ public abstract class GatewayIntegrationTest {
     @BeforeEach
     void resetControlPlane() {
         CONTROL_PLANE.resetAll();
+        publish("rg:plan:", "/internal/v1/plan-snapshots/", (ObjectNode) Snapshots.contract("plan-snapshot.json"), "planId");
     }
 
-    /** A new key with an active snapshot in Redis; returns the key. */
+    /** A new key with an active snapshot published; returns the key. */
     protected static String activeKey() {
         String key = TestKeys.newKey();
-        SNAPSHOTS.putKey(Snapshots.keySnapshot(TestKeys.sha256(key)));
+        publishKey(Snapshots.keySnapshot(TestKeys.sha256(key)));
         return key;
+    }
+
+    /**
+     * Publishes a key snapshot as the control plane does: in Redis, and known to the control plane's internal
+     * endpoint (which a gateway asks when Redis is slow to answer, for example while the JVM is still cold).
+     */
+    protected static void publishKey(ObjectNode snapshot) {
+        publish("rg:key:", "/internal/v1/key-snapshots/", snapshot, "hash");
+    }
+
+    /** Publishes a plan snapshot in Redis and at the control plane's internal endpoint. */
+    protected static void publishPlan(ObjectNode snapshot) {
+        publish("rg:plan:", "/internal/v1/plan-snapshots/", snapshot, "planId");
+    }
+
+    private static void publish(String redisPrefix, String internalPath, ObjectNode snapshot, String idField) {
+        String id = snapshot.get(idField).asString();
+        SNAPSHOTS.redis().set(redisPrefix + id, snapshot.toString());
+        CONTROL_PLANE.stubFor(WireMock.get(internalPath + id)
+            .willReturn(WireMock.okJson(snapshot.toString())));
     }
 
     private static WireMockServer started(WireMockServer server) {

@@ -46,13 +46,8 @@ public final class Snapshots implements AutoCloseable {
         return snapshot;
     }
 
-    public void putKey(ObjectNode snapshot) {
-        redis().set("rg:key:" + snapshot.get("hash").asString(), snapshot.toString());
-    }
-
-    /** Writes the snapshot, then announces it, in the control plane's order. */
-    public void changeKey(ObjectNode snapshot) {
-        putKey(snapshot);
+    /** Announces a changed key snapshot on the invalidation channel. */
+    public void announceKey(ObjectNode snapshot) {
         redis().publish(CHANNEL, "{\"schema\":1,\"kind\":\"key\",\"id\":\"" + snapshot.get("hash").asString()
                 + "\",\"version\":" + snapshot.get("version").asLong() + ",\"at\":\"2026-11-23T08:00:00Z\"}");
     }

@@ -1,0 +1,5 @@
+package dev.relaygate.gateway.auth;
+
+/** A usable key with the plan it is on. */
+public record ResolvedKey(KeySnapshot key, PlanSnapshot plan) {
+}

@@ -1,0 +1,21 @@
+package dev.relaygate.gateway.config;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Bounds on slow clients, so that none can hold a connection or a buffer for long.
+ *
+ * @param readTimeout longest pause while reading a request (headers or body)
+ * @param requestTimeout longest time to receive one whole request
+ */
+@Validated
+@ConfigurationProperties("relaygate.server")
+public record ServerTimeoutProperties(
+        @NotNull @DefaultValue("10s") Duration readTimeout,
+        @NotNull @DefaultValue("30s") Duration requestTimeout) {
+}

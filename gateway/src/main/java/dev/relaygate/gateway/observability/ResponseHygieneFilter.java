@@ -1,0 +1,34 @@
+package dev.relaygate.gateway.observability;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+import dev.relaygate.gateway.routing.ExchangeAttributes;
+
+/**
+ * Runs for every request, matched by a route or not: gives it a request id (echoed in {@code X-Request-Id}
+ * and kept in {@link ExchangeAttributes#REQUEST_ID} for log lines), and marks every answer
+ * {@code Cache-Control: no-store} (answers are per key and per block) and {@code X-Content-Type-Options: nosniff}.
+ */
+public final class ResponseHygieneFilter implements WebFilter, Ordered {
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String id = RequestIds.accept(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
+        exchange.getAttributes().put(ExchangeAttributes.REQUEST_ID, id);
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.set(RequestIds.HEADER, id);
+        headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        return chain.filter(exchange);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.relaygate.gateway.ratelimit;
+
+import java.time.Duration;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.LocalBucketBuilder;
+
+/**
+ * In-memory buckets used while Redis is slow or gone. Each holds the plan's limits divided by the configured
+ * instance count, so that N gateways deciding alone still admit about the global limit in total.
+ */
+final class LocalFallbackBuckets {
+
+    private final Cache<BucketId, Bucket> buckets;
+    private final TimeMeter clock;
+    private final int instanceCount;
+
+    LocalFallbackBuckets(TimeMeter clock, int instanceCount, long maxBuckets) {
+        this.clock = clock;
+        this.instanceCount = instanceCount;
+        this.buckets = Caffeine.newBuilder()
+            .maximumSize(maxBuckets)
+            // An idle fallback bucket would be full again by now: dropping it loses nothing.
+            .expireAfterAccess(Duration.ofMinutes(2))
+            .build();
+    }
+
+    RateLimitDecision consume(String keyId, String organizationId, RateLimitPolicy policy, long cost) {
+        long limit = BucketShapes.limit(policy, instanceCount);
+        Bucket key = bucket(RateLimitKeys.key(keyId), policy);
+        ConsumptionProbe keyProbe = key.tryConsumeAndReturnRemaining(cost);
+        if (!keyProbe.isConsumed()) {
+            return BucketShapes.refused(limit, keyProbe);
+        }
+        ConsumptionProbe orgProbe = bucket(RateLimitKeys.organization(organizationId), policy)
+            .tryConsumeAndReturnRemaining(cost);
+        if (!orgProbe.isConsumed()) {
+            key.addTokens(cost);
+            return BucketShapes.refused(limit, orgProbe);
+        }
+        return BucketShapes.allowed(limit, keyProbe, orgProbe);
+    }
+
+    private Bucket bucket(String name, RateLimitPolicy policy) {
+        return buckets.get(new BucketId(name, policy.planVersion()), id -> {
+            LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(clock);
+            for (Bandwidth band : BucketShapes.configuration(policy, instanceCount).getBandwidths()) {
+                builder.addLimit(band);
+            }
+            return builder.build();
+        });
+    }
+}

@@ -1,0 +1,241 @@
+package dev.relaygate.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Token buckets in Redis, shared by every gateway instance, through bucket4j's async Lettuce proxy manager.
+ *
+ * <p><b>Round trips.</b> bucket4j's Lettuce backend spends two round trips per remote check (GET, then a CAS
+ * script). Each bucket proxy therefore uses bucket4j's <i>delaying</i> optimisation: it decides from a local copy
+ * of the bucket and synchronises with Redis only when it has spent its part of the tolerated overshoot
+ * ({@code band * maxOvershoot / instanceCount}), or after {@code maxUnsynchronizedTime}, or on first use.
+ * Refusals are remembered until their retry time ({@link RefusalMemo}), so a client hammering past its limit
+ * costs Redis nothing. The price is accuracy: all instances together may exceed a bucket by
+ * {@code maxOvershoot} of its smallest band, and what they overspent is then owed by the bucket as debt
+ * (see {@code docs/rate-limiting.md}).
+ *
+ * <p><b>Degraded mode.</b> Any Redis error or a decision slower than {@code commandTimeout} switches the limiter
+ * to {@link LocalFallbackBuckets} (limits / instance count); it answers, never fails. A periodic PING detects
+ * Redis's return and switches back. {@link #isDegraded()} and the gauge {@value #DEGRADED_METRIC} expose it.
+ */
+public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
+
+    /** 1 while decisions are made locally because Redis is slow or unreachable, else 0. */
+    public static final String DEGRADED_METRIC = "relaygate.ratelimit.degraded";
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
+
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final AsyncProxyManager<String> proxyManager;
+    private final RateLimitProperties properties;
+    private final Cache<BucketId, AsyncBucketProxy> proxies;
+    private final LocalFallbackBuckets fallback;
+    private final RefusalMemo refusals;
+    private final TimeMeter clock;
+    private final AtomicBoolean degraded = new AtomicBoolean();
+    private final AtomicReference<Disposable> probe = new AtomicReference<>();
+    private volatile boolean closed;
+
+    /**
+     * @param connection a connection configured by {@link RateLimitRedis} (short timeout, commands rejected while
+     *                   disconnected); not closed by this limiter
+     * @param clock      bucket4j client-side clock; must be wall-clock based and agree across instances
+     *                   ({@link TimeMeter#SYSTEM_MILLISECONDS} in production)
+     */
+    public RedisRateLimiter(StatefulRedisConnection<String, byte[]> connection, RateLimitProperties properties,
+                            TimeMeter clock, MeterRegistry meterRegistry) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.proxyManager = Bucket4jLettuce.casBasedBuilder(connection)
+            .clientClock(clock)
+            .expirationAfterWrite(
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(properties.idleBucketExpiry()))
+            .build()
+            .asAsync();
+        this.proxies = Caffeine.newBuilder()
+            .maximumSize(properties.maxCachedBuckets())
+            .expireAfterAccess(properties.idleBucketExpiry())
+            .build();
+        this.refusals = new RefusalMemo(properties.maxCachedBuckets());
+        this.fallback = new LocalFallbackBuckets(clock, properties.instanceCount(), properties.maxCachedBuckets());
+        Gauge.builder(DEGRADED_METRIC, degraded, flag -> flag.get() ? 1 : 0)
+            .description("1 while rate limiting decides locally because Redis is slow or unreachable")
+            .strongReference(true)
+            .register(meterRegistry);
+    }
+
+    @Override
+    public Mono<RateLimitDecision> consume(String keyId, String organizationId, RateLimitPolicy policy, long cost) {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(organizationId, "organizationId");
+        Objects.requireNonNull(policy, "policy");
+        if (cost < 1) {
+            throw new IllegalArgumentException("cost must be at least 1: " + cost);
+        }
+        if (degraded.get()) {
+            return Mono.fromSupplier(() -> fallback.consume(keyId, organizationId, policy, cost));
+        }
+        return Mono.defer(() -> consumeInRedis(keyId, organizationId, policy, cost))
+            .onErrorResume(error -> {
+                enterDegradedMode(error);
+                return Mono.fromSupplier(() -> fallback.consume(keyId, organizationId, policy, cost));
+            });
+    }
+
+    /** Whether decisions are currently made locally; for the health indicator. */
+    public boolean isDegraded() {
+        return degraded.get();
+    }
+
+    private Mono<RateLimitDecision> consumeInRedis(String keyId, String organizationId, RateLimitPolicy policy,
+                                                   long cost) {
+        long limit = BucketShapes.limit(policy, 1);
+        BucketId keyBucket = new BucketId(RateLimitKeys.key(keyId), policy.planVersion());
+        BucketId orgBucket = new BucketId(RateLimitKeys.organization(organizationId), policy.planVersion());
+        long now = clock.currentTimeNanos();
+        Optional<RateLimitDecision> known = refusals.recall(keyBucket, cost, now)
+            .or(() -> refusals.recall(orgBucket, cost, now));
+        if (known.isPresent()) {
+            return Mono.just(known.get());
+        }
+        long deadline = System.nanoTime() + properties.commandTimeout().toNanos();
+        AsyncBucketProxy key = proxy(keyBucket, policy);
+        return within(key.tryConsumeAndReturnRemaining(cost), deadline).flatMap(keyProbe -> {
+            if (!keyProbe.isConsumed()) {
+                return Mono.just(refused(keyBucket, cost, now, BucketShapes.refused(limit, keyProbe)));
+            }
+            AsyncBucketProxy organization = proxy(orgBucket, policy);
+            return within(organization.tryConsumeAndReturnRemaining(cost), deadline).map(orgProbe -> {
+                if (!orgProbe.isConsumed()) {
+                    refund(key, cost);
+                    return refused(orgBucket, cost, now, BucketShapes.refused(limit, orgProbe));
+                }
+                return BucketShapes.allowed(limit, keyProbe, orgProbe);
+            });
+        });
+    }
+
+    private RateLimitDecision refused(BucketId bucket, long cost, long now, RateLimitDecision decision) {
+        refusals.remember(bucket, cost, now, decision);
+        return decision;
+    }
+
+    /** The key paid for a request its organization refused: give the units back, best effort. */
+    private static void refund(AsyncBucketProxy key, long cost) {
+        key.addTokens(cost).exceptionally(error -> null);
+    }
+
+    private AsyncBucketProxy proxy(BucketId bucket, RateLimitPolicy policy) {
+        return proxies.get(bucket, id -> {
+            BucketConfiguration configuration = BucketShapes.configuration(policy, 1);
+            return proxyManager.builder()
+                // A newer plan version replaces the stored configuration in place, keeping the tokens
+                // the bucket holds (clamped to the new capacity) instead of refilling it.
+                .withImplicitConfigurationReplacement(policy.planVersion(), TokensInheritanceStrategy.AS_IS)
+                .withOptimization(optimization(policy))
+                .build(id.name(), () -> CompletableFuture.completedFuture(configuration));
+        });
+    }
+
+    /**
+     * Delaying when the bucket is large enough to leave an instance at least one unsynchronised unit; otherwise
+     * every check goes to Redis, and batching at least merges concurrent checks of the same bucket.
+     */
+    private Optimization optimization(RateLimitPolicy policy) {
+        long unsynchronizedTokens = unsynchronizedTokens(policy, properties);
+        if (unsynchronizedTokens < 1) {
+            return Optimizations.batching();
+        }
+        return Optimizations.delaying(new DelayParameters(unsynchronizedTokens, properties.maxUnsynchronizedTime()));
+    }
+
+    /**
+     * Units one instance may spend before it must synchronise: its part of the tolerated overshoot of the bucket's
+     * smallest band, so that all instances together stay within {@code maxOvershoot}.
+     */
+    static long unsynchronizedTokens(RateLimitPolicy policy, RateLimitProperties properties) {
+        long smallestBand = Math.min(policy.burstComputeUnits(), policy.computeUnitsPerMinute());
+        return (long) Math.floor(smallestBand * properties.maxOvershoot() / properties.instanceCount());
+    }
+
+    /**
+     * The probe, failing with a timeout once {@code deadlineNanos} ({@link System#nanoTime()}) has passed. Most
+     * checks are decided from bucket4j's local copy and are already complete: they get no timer at all.
+     */
+    private static Mono<ConsumptionProbe> within(CompletableFuture<ConsumptionProbe> probe, long deadlineNanos) {
+        // On timeout Reactor cancels what it subscribed to: hand it a copy, so bucket4j's own future (which other
+        // batched requests may wait on) is left alone, and its late failure is not reported as a dropped error.
+        Mono<ConsumptionProbe> result = Mono.fromFuture(probe.copy());
+        if (probe.isDone()) {
+            return result;
+        }
+        return result.timeout(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+    }
+
+    private void enterDegradedMode(Throwable cause) {
+        if (degraded.compareAndSet(false, true) && !closed) {
+            log.warn("Rate limiting degraded to local buckets: Redis failed or exceeded {} ({})",
+                properties.commandTimeout(), cause.toString());
+            log.debug("Cause of degradation", cause);
+            Disposable previous = probe.getAndSet(probeUntilRedisAnswers());
+            if (previous != null) {
+                previous.dispose();
+            }
+        }
+    }
+
+    private Disposable probeUntilRedisAnswers() {
+        return Flux.interval(properties.probeInterval(), Schedulers.parallel())
+            .onBackpressureDrop()
+            .concatMap(tick -> Mono.fromCompletionStage(() -> connection.async().ping())
+                .timeout(properties.commandTimeout())
+                .map(pong -> true)
+                .onErrorReturn(false), 1)
+            .filter(Boolean::booleanValue)
+            .next()
+            .subscribe(answered -> {
+                degraded.set(false);
+                log.info("Rate limiting back on Redis");
+            });
+    }
+
+    /** Stops the probe; the connection belongs to the caller. */
+    @Override
+    public void close() {
+        closed = true;
+        Disposable current = probe.getAndSet(null);
+        if (current != null) {
+            current.dispose();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.relaygate.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.relaygate.gateway.testsupport.TestRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import reactor.test.StepVerifier;
+
+/**
+ * The Redis-backed limiter on a real Redis, one instance, clock under the test's control. The command timeout is
+ * generous here so that a cold JVM never drops into degraded mode; {@link RedisOutageIT} tests the short one.
+ */
+class RedisRateLimiterIT {
+
+    private static final RateLimitProperties PROPERTIES =
+        RateLimitProperties.defaults().withCommandTimeout(Duration.ofSeconds(2));
+
+    private static RateLimitRedis redis;
+    private static RedisCommandStats stats;
+
+    private final TestClock clock = new TestClock();
+    private final RedisRateLimiter limiter =
+        new RedisRateLimiter(redis.connection(), PROPERTIES, clock, new SimpleMeterRegistry());
+    private final String keyId = "key-" + UUID.randomUUID();
+    private final String organizationId = "org-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void connect() {
+        redis = RateLimitRedis.connect(TestRedis.url(), PROPERTIES);
+        stats = new RedisCommandStats(TestRedis.url());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        stats.close();
+        redis.close();
+    }
+
+    @AfterEach
+    void closeLimiter() {
+        assertThat(limiter.isDegraded()).as("decided on Redis throughout").isFalse();
+        limiter.close();
+    }
+
+    @Test
+    void refusesTheRequestThatDoesNotFitAndSaysWhenToRetry() {
+        // 10 CU/s sustained, burst 100: ten calls of 10 CU fit, the eleventh does not.
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        for (int i = 0; i < 10; i++) {
+            StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+                .assertNext(decision -> assertThat(decision.allowed()).isTrue())
+                .verifyComplete();
+        }
+
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+            .assertNext(decision -> {
+                assertThat(decision.allowed()).isFalse();
+                assertThat(decision.limit()).isEqualTo(100);
+                assertThat(decision.remaining()).isZero();
+                assertThat(decision.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                assertThat(decision.retryAfterSeconds()).isEqualTo(1);
+                assertThat(decision.resetSeconds()).isEqualTo(10);
+            })
+            .verifyComplete();
+        assertThat(limiter.isDegraded()).isFalse();
+    }
+
+    @Test
+    void admitsAgainOnceTheBucketHasRefilled() {
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 100))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+            .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
+
+        clock.advance(Duration.ofSeconds(1));
+
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+            .assertNext(decision -> {
+                assertThat(decision.allowed()).isTrue();
+                assertThat(decision.remaining()).isZero();
+            })
+            .verifyComplete();
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 1))
+            .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
+    }
+
+    @Test
+    void chargesABatchTheSumOfItsCalls() {
+        RateLimitPolicy policy = new RateLimitPolicy(330, 660, 12_000, 1);
+        long batchCost = MethodWeights.defaults().cost("evm", List.of("eth_blockNumber", "eth_call", "eth_getLogs"));
+
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, batchCost))
+            .assertNext(decision -> {
+                assertThat(decision.allowed()).isTrue();
+                assertThat(decision.remaining()).isEqualTo(660 - (10 + 26 + 75));
+            })
+            .verifyComplete();
+    }
+
+    @Test
+    void aPlanChangeReconfiguresTheLiveBucketWithoutRefillingIt() {
+        RateLimitPolicy free = new RateLimitPolicy(10, 1_000, 60_000, 1);
+        StepVerifier.create(limiter.consume(keyId, organizationId, free, 900))
+            .assertNext(decision -> assertThat(decision.remaining()).isEqualTo(100)).verifyComplete();
+
+        RateLimitPolicy upgraded = new RateLimitPolicy(20, 5_000, 60_000, 2);
+
+        // The 100 units left carry over: a reset would have answered 4,950.
+        StepVerifier.create(limiter.consume(keyId, organizationId, upgraded, 50))
+            .assertNext(decision -> {
+                assertThat(decision.allowed()).isTrue();
+                assertThat(decision.limit()).isEqualTo(5_000);
+                assertThat(decision.remaining()).isEqualTo(50);
+            })
+            .verifyComplete();
+        StepVerifier.create(limiter.consume(keyId, organizationId, upgraded, 100))
+            .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
+
+        // And the new rate applies: 20 CU/s refills 100 units in 5 s (the old rate would need 10 s).
+        clock.advance(Duration.ofSeconds(5));
+        StepVerifier.create(limiter.consume(keyId, organizationId, upgraded, 100))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+    }
+
+    @Test
+    void holdsTheOrganizationToThePlanAcrossItsKeys() {
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 80))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+
+        String otherKey = "key-" + UUID.randomUUID();
+        StepVerifier.create(limiter.consume(otherKey, organizationId, policy, 30))
+            .assertNext(decision -> {
+                assertThat(decision.allowed()).isFalse();
+                assertThat(decision.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+            })
+            .verifyComplete();
+
+        // The refused request was refunded to the other key's own bucket: it still holds its full burst.
+        StepVerifier.create(limiter.consume(otherKey, "org-" + UUID.randomUUID(), policy, 100))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+    }
+
+    @Test
+    void storesBucketsUnderTheDocumentedKeysWithAnExpiry() {
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+
+        assertThat(stats.exists("rg:rl:key:" + keyId)).isTrue();
+        assertThat(stats.exists("rg:rl:org:" + organizationId)).isTrue();
+        assertThat(stats.ttlMillis("rg:rl:key:" + keyId)).isPositive();
+    }
+
+    @Test
+    void refusesARequestCostingMoreThanTheBucketCanHold() {
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+
+        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 101))
+            .assertNext(decision -> {
+                assertThat(decision.allowed()).isFalse();
+                assertThat(decision.retryAfter()).isEqualTo(RateLimitDecision.MAX_RETRY_AFTER);
+            })
+            .verifyComplete();
+    }
+}

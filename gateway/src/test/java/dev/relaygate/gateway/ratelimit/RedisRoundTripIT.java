@@ -1,0 +1,122 @@
+package dev.relaygate.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.relaygate.gateway.testsupport.TestRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Counts the Redis round trips spent on limiting ({@code INFO commandstats} of a Redis of its own, before and
+ * after) for a stream of relayed requests: on average at most one per request. See docs/rate-limiting.md.
+ */
+class RedisRoundTripIT {
+
+    private static final RateLimitProperties PROPERTIES =
+        RateLimitProperties.defaults().withCommandTimeout(Duration.ofSeconds(2));
+    private static final List<String> METHODS =
+        List.of("eth_call", "eth_blockNumber", "eth_getBalance", "eth_call", "eth_getTransactionReceipt",
+            "eth_getLogs", "eth_call", "eth_chainId");
+
+    private static TestRedis.Dedicated server;
+    private static RateLimitRedis redis;
+    private static RedisCommandStats stats;
+
+    private final TestClock clock = new TestClock();
+    private final RedisRateLimiter limiter =
+        new RedisRateLimiter(redis.connection(), PROPERTIES, clock, new SimpleMeterRegistry());
+    private final MethodWeights weights = MethodWeights.defaults();
+
+    @BeforeAll
+    static void startRedis() {
+        server = TestRedis.dedicated();
+        redis = RateLimitRedis.connect(server.url(), PROPERTIES);
+        stats = new RedisCommandStats(server.url());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        stats.close();
+        redis.close();
+        server.stop();
+    }
+
+    @AfterEach
+    void closeLimiter() {
+        assertThat(limiter.isDegraded()).isFalse();
+        limiter.close();
+    }
+
+    @Test
+    void spendsAtMostOneRoundTripPerRelayedRequestOnAverage() {
+        // A paid plan under steady traffic: ~290 requests/s of mixed EVM calls, within its sustained rate.
+        RateLimitPolicy growth = new RateLimitPolicy(10_000, 50_000, 600_000, 1);
+        int requests = 5_000;
+        stats.reset();
+
+        List<RateLimitDecision> decisions = relay(growth, requests, Duration.ofMillis(3));
+
+        long roundTrips = stats.roundTrips();
+        double perRequest = (double) roundTrips / requests;
+        System.out.printf("round trips: %d for %d requests = %.3f per request%n", roundTrips, requests, perRequest);
+        assertThat(decisions).allMatch(RateLimitDecision::allowed);
+        assertThat(perRequest).isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void answersAFloodOfRefusedRequestsWithoutAskingRedis() {
+        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000, 1);
+        String keyId = "key-" + UUID.randomUUID();
+        String organizationId = "org-" + UUID.randomUUID();
+        limiter.consume(keyId, organizationId, free, 660).block();
+        stats.reset();
+
+        // The clock stands still: every request of the flood is over the limit.
+        List<RateLimitDecision> flood = Flux.range(0, 1_000)
+            .concatMap(i -> limiter.consume(keyId, organizationId, free, 26))
+            .collectList()
+            .block(Duration.ofSeconds(30));
+
+        assertThat(flood).noneMatch(RateLimitDecision::allowed);
+        assertThat(stats.roundTrips()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void spendsAtMostFourRoundTripsPerRequestOnASmallPlan() {
+        // Free plan: 660 CU burst leaves no unsynchronised room for a 26 CU call, so each admitted request
+        // synchronises both buckets (GET + compare-and-swap each). The documented worst case.
+        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000, 1);
+        int requests = 1_000;
+        stats.reset();
+
+        List<RateLimitDecision> decisions = relay(free, requests, Duration.ofMillis(100));
+
+        long roundTrips = stats.roundTrips();
+        System.out.printf("free plan: %d round trips for %d requests%n", roundTrips, requests);
+        assertThat(decisions).allMatch(RateLimitDecision::allowed);
+        assertThat((double) roundTrips / requests).isLessThanOrEqualTo(4.0);
+    }
+
+    /** One key and organization, requests spaced by {@code gap} on the test clock, each priced by its method. */
+    private List<RateLimitDecision> relay(RateLimitPolicy policy, int requests, Duration gap) {
+        String keyId = "key-" + UUID.randomUUID();
+        String organizationId = "org-" + UUID.randomUUID();
+        return Flux.range(0, requests)
+            .concatMap(i -> Mono.defer(() -> {
+                clock.advance(gap);
+                return limiter.consume(keyId, organizationId, policy, weights.cost("evm", METHODS.get(i % METHODS.size())));
+            }))
+            .collectList()
+            .block(Duration.ofSeconds(60));
+    }
+}
