@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.http.HttpHeaders;
@@ -39,13 +38,6 @@ class HostileInputIT extends GatewayIntegrationTest {
     private static final int MAX_BODY = 1024 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private static String key;
-
-    @BeforeAll
-    static void key() {
-        key = activeKey();
-    }
 
     static Stream<Hostile> hostileInputs() {
         return Stream.of(
@@ -106,6 +98,8 @@ class HostileInputIT extends GatewayIntegrationTest {
                     + "\"METHOD\":\"debug_traceTransaction\",\"params\":[]}").expect(error(400, -32600, "1")),
             post("id spelled with a dotless i", "{\"jsonrpc\":\"2.0\",\"\u0131d\":5,\"method\":\"eth_chainId\"}")
                 .expect(error(400, -32600, "null")),
+            post("method the free plan forbids", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"debug_traceTransaction\"}")
+                .expect(error(200, -32601, "1")),
             post("batch mixing a valid and an invalid call",
                     "[" + CALL + ",{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":7}]")
                 .expect(batch(upstreamElement(), error(-32600, "2")).andRelayed()),
@@ -132,14 +126,15 @@ class HostileInputIT extends GatewayIntegrationTest {
             post("request line of 10000 bytes", CALL).query("q".repeat(10_000)).expect(emptyAnswer(414)),
 
             // Odd but acceptable: relayed untouched, the upstream's answer comes back.
-            post("batch of 100 calls", batchOf(100)).expect(upstream()),
+            post("batch of 100 calls", batchOf(100)).expect(batch(results(100)).andRelayed()),
             post("body of exactly 1 MiB", padded(MAX_BODY)).expect(upstream()),
             post("number of 1000 digits", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[" + "1".repeat(1000) + "]}")
                 .expect(upstream()),
-            post("duplicate ids across a batch", "[" + CALL + "," + CALL + "]").expect(upstream()),
+            post("duplicate ids across a batch", "[" + CALL + "," + CALL + "]")
+                .expect(batch(upstreamElement(), upstreamElement()).andRelayed()),
             post("notification", "{\"jsonrpc\":\"2.0\",\"method\":\"eth_blockNumber\"}").expect(upstream()),
             post("batch of notifications only", "[{\"jsonrpc\":\"2.0\",\"method\":\"a\"},{\"jsonrpc\":\"2.0\",\"method\":\"b\"}]")
-                .expect(upstream()),
+                .expect(batch().andRelayed()),
             post("unicode escapes in params", "{\"jsonrpc\":\"2.0\",\"id\":\"\\u0041\",\"method\":\"m\",\"params\":[\"\\u00e9\\ud800\"]}")
                 .expect(upstream()),
             post("unknown members", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"extra\":{\"x\":[1]}}").expect(upstream()),
@@ -153,6 +148,7 @@ class HostileInputIT extends GatewayIntegrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileInputs")
     void answersEveryHostileInputExactlyAndWithoutA5xx(Hostile hostile) {
+        String key = activeKey();
         int relayedBefore = UPSTREAM.requests();
 
         EntityExchangeResult<byte[]> result = hostile.send(client, key);
@@ -196,9 +192,14 @@ class HostileInputIT extends GatewayIntegrationTest {
         return "error " + code + " id " + id;
     }
 
-    /** One element of a batch answer: the counting upstream's answer. */
+    /** One element of a batch answer: the counting upstream's answer to the call with id 1. */
     private static String upstreamElement() {
         return "result id 1";
+    }
+
+    /** The counting upstream's answers to {@link #batchOf}{@code (calls)}. */
+    private static String[] results(int calls) {
+        return java.util.stream.IntStream.range(0, calls).mapToObj(i -> "result id " + i).toArray(String[]::new);
     }
 
     /** A batch answered with HTTP 200 and exactly these elements, in this order. */
