@@ -100,6 +100,8 @@ class HostileInputIT extends GatewayIntegrationTest {
                 .expect(error(400, -32600, "null")),
             post("method the free plan forbids", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"debug_traceTransaction\"}")
                 .expect(error(200, -32601, "1")),
+            post("forbidden method with a lone surrogate escape", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"debug_\\ud800\"}")
+                .expect(error(200, -32601, "1")),
             post("batch mixing a valid and an invalid call",
                     "[" + CALL + ",{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":7}]")
                 .expect(batch(upstreamElement(), error(-32600, "2")).andRelayed()),
