@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -99,7 +101,7 @@ class KeyPolicyValidatorTest {
 
     @Test
     void refusesEcKeysOffP256BecauseGatewaysVerifyEs256Only() throws JOSEException {
-        var p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384).keyID("p384").generate();
+        var p384 = new ECKeyGenerator(Curve.P_384).keyID("p384").generate();
         KeyPolicyRequest request = new KeyPolicyRequest(null, null, null, null, null, false,
                 List.of(p384.toPublicJWK().toJSONObject()));
 

@@ -30,6 +30,7 @@ import dev.relaygate.gateway.config.RedisConnections;
 import dev.relaygate.gateway.config.UpstreamProperties;
 import dev.relaygate.gateway.jsonrpc.JsonRpcBodyFilter;
 import dev.relaygate.gateway.jsonrpc.JsonRpcProperties;
+import dev.relaygate.gateway.ratelimit.RateLimitFilter;
 import dev.relaygate.gateway.upstream.RelayFilter;
 import dev.relaygate.gateway.upstream.UpstreamClient;
 import dev.relaygate.gateway.usage.UsageFilter;
@@ -52,12 +53,14 @@ class RelaygateRoutes {
 
     static final int POLICY = 400;
 
+    static final int RATE_LIMIT = 500;
+
     static final int USAGE = 8000;
 
     static final int RELAY = 9000;
 
     @Bean
-    RouteLocator relaygateRouteLocator(RouteLocatorBuilder routes, JsonRpcBodyFilter body, ChainFilter chain, ApiKeyFilter key, KeyPolicyFilter policy, UsageFilter usage, RelayFilter relay) {
+    RouteLocator relaygateRouteLocator(RouteLocatorBuilder routes, JsonRpcBodyFilter body, ChainFilter chain, ApiKeyFilter key, KeyPolicyFilter policy, RateLimitFilter rateLimit, UsageFilter usage, RelayFilter relay) {
         return routes.routes()
             .route(ROUTE_ID, route -> route.path("/v1/{chain}/{apiKey}", "/v1/{chain}")
                 .filters(filters -> filters
@@ -65,6 +68,7 @@ class RelaygateRoutes {
                     .filter(chain, CHAIN)
                     .filter(key, KEY)
                     .filter(policy, POLICY)
+                    .filter(rateLimit, RATE_LIMIT)
                     .filter(usage, USAGE)
                     .filter(relay, RELAY))
                 .uri("no://op"))

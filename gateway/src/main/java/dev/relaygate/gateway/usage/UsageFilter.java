@@ -3,11 +3,7 @@ package dev.relaygate.gateway.usage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -17,6 +13,7 @@ import reactor.core.publisher.Mono;
 
 import dev.relaygate.gateway.auth.KeySnapshot;
 import dev.relaygate.gateway.auth.PlanSnapshot;
+import dev.relaygate.gateway.jsonrpc.JsonRpcBatches;
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
 import dev.relaygate.gateway.jsonrpc.JsonRpcEnvelope;
 import dev.relaygate.gateway.jsonrpc.JsonRpcRefusal;
@@ -60,20 +57,10 @@ public final class UsageFilter implements GatewayFilter {
                 key.keyId(), plan.planId(), target.id(), methods, status == null ? 0 : status.value(), latency);
     }
 
-    /** The methods of the calls that will go upstream: valid and not refused by an earlier step. */
+    /** The methods of the calls that will go upstream: those no earlier step refused, in order. */
     private static List<String> relayedMethods(ServerWebExchange exchange) {
         JsonRpcEnvelope envelope = exchange.getRequiredAttribute(ExchangeAttributes.ENVELOPE);
         List<JsonRpcRefusal> refusals = exchange.getAttributeOrDefault(ExchangeAttributes.REFUSALS, List.of());
-        Set<JsonRpcCall> refused = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (JsonRpcRefusal refusal : refusals) {
-            refused.add(refusal.call());
-        }
-        List<String> methods = new ArrayList<>(envelope.calls().size());
-        for (JsonRpcCall call : envelope.calls()) {
-            if (call.valid() && !refused.contains(call)) {
-                methods.add(call.method());
-            }
-        }
-        return methods;
+        return JsonRpcBatches.relayed(envelope, refusals).stream().map(JsonRpcCall::method).toList();
     }
 }
