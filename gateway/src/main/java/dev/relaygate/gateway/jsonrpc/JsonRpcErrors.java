@@ -61,13 +61,42 @@ public final class JsonRpcErrors {
         out.write('}');
     }
 
-    /** {@code text} as a JSON string literal, UTF-8. */
+    /**
+     * {@code text} as a JSON string literal, UTF-8. A detail may quote the caller (a method name), and Java strings
+     * from JSON may hold a lone surrogate ({@code "\\ud800"} is legal JSON) that UTF-8 cannot encode and the
+     * encoder refuses with an exception; such a surrogate is written as U+FFFD instead.
+     */
     static byte[] quote(String text) {
-        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(withoutLoneSurrogates(text));
         byte[] quoted = new byte[escaped.length + 2];
         quoted[0] = '"';
         System.arraycopy(escaped, 0, quoted, 1, escaped.length);
         quoted[quoted.length - 1] = '"';
         return quoted;
+    }
+
+    private static String withoutLoneSurrogates(String text) {
+        StringBuilder clean = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (clean != null) {
+                    clean.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            }
+            else if (Character.isSurrogate(c)) {
+                if (clean == null) {
+                    clean = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                clean.append('\uFFFD');
+            }
+            else if (clean != null) {
+                clean.append(c);
+            }
+        }
+        return clean == null ? text : clean.toString();
     }
 }

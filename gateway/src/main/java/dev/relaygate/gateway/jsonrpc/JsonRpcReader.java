@@ -201,7 +201,12 @@ public final class JsonRpcReader {
                         id = read;
                     }
                 }
-                default -> parser.skipChildren();
+                default -> {
+                    parser.skipChildren();
+                    if (foldsToAMemberOfACall(name)) {
+                        invalid = firstOf(invalid, "member names jsonrpc, method, params and id are case-sensitive");
+                    }
+                }
             }
         }
         if (!versionSeen) {
@@ -245,6 +250,32 @@ public final class JsonRpcReader {
             }
             default -> null;
         };
+    }
+
+    /**
+     * Whether {@code name} is another spelling of {@code jsonrpc}, {@code method}, {@code params} or {@code id} for a
+     * case-insensitive decoder. Go's encoding/json (geth, Erigon and most EVM nodes) matches member names that way,
+     * keeping the last match, and folds Unicode as well (U+017F for s, U+0131 and U+0130 for i): it would read
+     * {@code {"method":"eth_chainId","METHOD":"debug_traceTransaction"}} as the second method, behind the back of
+     * the gateway's policy and pricing. Such a call is refused rather than guessed at.
+     */
+    static boolean foldsToAMemberOfACall(String name) {
+        return foldsTo(name, "JSONRPC") || foldsTo(name, "METHOD") || foldsTo(name, "PARAMS") || foldsTo(name, "ID");
+    }
+
+    /** Go's fold: each code point upper-cased after lower-casing, compared with {@code upper} (ASCII). */
+    private static boolean foldsTo(String name, String upper) {
+        int i = 0;
+        int j = 0;
+        while (i < name.length() && j < upper.length()) {
+            int codePoint = name.codePointAt(i);
+            if (Character.toUpperCase(Character.toLowerCase(codePoint)) != upper.charAt(j)) {
+                return false;
+            }
+            i += Character.charCount(codePoint);
+            j++;
+        }
+        return i == name.length() && j == upper.length();
     }
 
     private static String firstOf(String current, String next) {

@@ -279,6 +279,31 @@ class JsonRpcReaderTest {
             assertThat(call.invalid()).startsWith("duplicate member");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"METHOD", "Method", "mEthod", "ID", "Id", "\u0131d", "\u0130d", "PARAMS", "param\u017f",
+            "JSONRPC", "j\u017fonrpc", "Jsonrpc"})
+        void aMemberNamedLikeACallMemberButForCaseMakesTheCallInvalid(String name) {
+            JsonRpcCall call = single("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"" + name + "\":\"x\"}");
+
+            assertThat(call.valid()).isFalse();
+            assertThat(call.id()).hasToString("1");
+        }
+
+        @Test
+        void aSecondMethodSpelledInCapitalsCannotBeSmuggledPastThePolicy() {
+            JsonRpcCall call = single("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\","
+                    + "\"METHOD\":\"debug_traceTransaction\",\"params\":[]}");
+
+            assertThat(call.valid()).isFalse();
+            assertThat(call.invalid()).contains("case-sensitive");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"methods", "ids", "i", "idd", "\u0131", "param", "paramss", "jsonrpc2", "result", "error"})
+        void otherMemberNamesAreAllowed(String name) {
+            assertThat(single("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"" + name + "\":1}").valid()).isTrue();
+        }
+
         private void assertInvalidWithIdOne(String body) {
             JsonRpcCall call = single(body);
 
