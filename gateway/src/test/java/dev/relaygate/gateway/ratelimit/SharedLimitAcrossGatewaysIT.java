@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -132,7 +135,7 @@ class SharedLimitAcrossGatewaysIT {
 
     private static ConfigurableApplicationContext start() {
         // Arguments, not default properties: they must win over application.yml.
-        return new SpringApplicationBuilder(GatewayApplication.class).run(
+        return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class).run(
                 "--server.port=0",
                 "--management.server.port=0",
                 "--relaygate.redis.url=" + redis.url(),
@@ -145,6 +148,22 @@ class SharedLimitAcrossGatewaysIT {
                 "--relaygate.chains[0].id=anvil",
                 "--relaygate.chains[0].family=evm",
                 "--relaygate.chains[0].upstreams[0].url=" + upstream.url());
+    }
+
+    /**
+     * Event loops and connection pools of the gateway's own, not Reactor Netty's global ones: closing a gateway
+     * that uses the global resources disposes them, and broke every later test of this JVM that relays through
+     * the shared test context (its upstream calls then failed with 502).
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnNettyResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory resources = new ReactorResourceFactory();
+            resources.setUseGlobalResources(false);
+            return resources;
+        }
     }
 
     private static WebClient api(ConfigurableApplicationContext gateway) {
