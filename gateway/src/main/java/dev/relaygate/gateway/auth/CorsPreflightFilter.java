@@ -20,7 +20,8 @@ public final class CorsPreflightFilter implements WebFilter, Ordered {
 
     private static final String ALLOWED_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id";
 
-    private static final String EXPOSED_HEADERS =
+    /** Answer headers a browser dApp may read: the request id and the rate-limit state. */
+    static final String EXPOSED_HEADERS =
             "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After";
 
     private final KeyResolver resolver;

@@ -61,6 +61,7 @@ public final class KeyPolicyFilter implements GatewayFilter {
         if (origin != null) {
             HttpHeaders headers = exchange.getResponse().getHeaders();
             headers.setAccessControlAllowOrigin(origin);
+            headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, CorsPreflightFilter.EXPOSED_HEADERS);
             headers.add(HttpHeaders.VARY, HttpHeaders.ORIGIN);
         }
         if (plan.maxBodyBytes() > 0 && body.length > plan.maxBodyBytes()) {

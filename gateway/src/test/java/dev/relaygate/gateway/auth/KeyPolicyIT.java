@@ -76,7 +76,8 @@ class KeyPolicyIT extends GatewayIntegrationTest {
             .bodyValue("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}")
             .exchange()
             .expectStatus().isOk()
-            .expectHeader().valueEquals("Access-Control-Allow-Origin", "https://dapp.example.org");
+            .expectHeader().valueEquals("Access-Control-Allow-Origin", "https://dapp.example.org")
+            .expectHeader().valueMatches("Access-Control-Expose-Headers", ".*RateLimit-Remaining.*");
     }
 
     @Test
