@@ -41,9 +41,9 @@ final class BucketShapes {
         return Math.max(1, value / divisor);
     }
 
-    static RateLimitDecision allowed(long limit, ConsumptionProbe key, ConsumptionProbe organization) {
-        long remaining = Math.min(key.getRemainingTokens(), organization.getRemainingTokens());
-        long reset = Math.max(key.getNanosToWaitForReset(), organization.getNanosToWaitForReset());
+    static RateLimitDecision allowed(long limit, ConsumptionProbe probe) {
+        long remaining = probe.getRemainingTokens();
+        long reset = probe.getNanosToWaitForReset();
         return new RateLimitDecision(true, limit, Math.max(0, remaining), RateLimitDecision.ceilSeconds(reset),
             Duration.ZERO);
     }

@@ -31,20 +31,11 @@ final class LocalFallbackBuckets {
             .build();
     }
 
-    RateLimitDecision consume(String keyId, String organizationId, RateLimitPolicy policy, long cost) {
+    RateLimitDecision consume(String organizationId, RateLimitPolicy policy, long cost) {
         long limit = BucketShapes.limit(policy, instanceCount);
-        Bucket key = bucket(RateLimitKeys.key(keyId), policy);
-        ConsumptionProbe keyProbe = key.tryConsumeAndReturnRemaining(cost);
-        if (!keyProbe.isConsumed()) {
-            return BucketShapes.refused(limit, keyProbe);
-        }
-        ConsumptionProbe orgProbe = bucket(RateLimitKeys.organization(organizationId), policy)
+        ConsumptionProbe probe = bucket(RateLimitKeys.organization(organizationId), policy)
             .tryConsumeAndReturnRemaining(cost);
-        if (!orgProbe.isConsumed()) {
-            key.addTokens(cost);
-            return BucketShapes.refused(limit, orgProbe);
-        }
-        return BucketShapes.allowed(limit, keyProbe, orgProbe);
+        return probe.isConsumed() ? BucketShapes.allowed(limit, probe) : BucketShapes.refused(limit, probe);
     }
 
     private Bucket bucket(String name, RateLimitPolicy policy) {

@@ -57,7 +57,7 @@ public final class RateLimitFilter implements GatewayFilter {
         ChainCatalogue.Chain target = exchange.getRequiredAttribute(ExchangeAttributes.CHAIN);
         long cost = weights.cost(target.family().name().toLowerCase(Locale.ROOT),
                 relayed.stream().map(JsonRpcCall::method).toList());
-        return limiter.consume(key.keyId(), key.organizationId(), policyOf(plan), cost)
+        return limiter.consume(key.organizationId(), policyOf(plan), cost)
             .flatMap(decision -> {
                 HttpHeaders headers = exchange.getResponse().getHeaders();
                 headers.set(LIMIT_HEADER, Long.toString(decision.limit()));

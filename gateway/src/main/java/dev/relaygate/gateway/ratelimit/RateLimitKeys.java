@@ -6,15 +6,9 @@ package dev.relaygate.gateway.ratelimit;
  */
 public final class RateLimitKeys {
 
-    private static final String KEY_PREFIX = "rg:rl:key:";
     private static final String ORGANIZATION_PREFIX = "rg:rl:org:";
 
     private RateLimitKeys() {
-    }
-
-    /** {@code rg:rl:key:{keyId}}: the bucket of one API key. */
-    public static String key(String keyId) {
-        return KEY_PREFIX + keyId;
     }
 
     /** {@code rg:rl:org:{organizationId}}: the bucket shared by all keys of an organization. */

@@ -11,13 +11,13 @@ import reactor.core.publisher.Mono;
 public interface RateLimiter {
 
     /**
-     * Takes {@code cost} compute units from the key's bucket and from its organization's bucket, both shaped by
-     * {@code policy}, or from neither if either is short.
+     * Takes {@code cost} compute units from the organization's bucket, shaped by {@code policy} and shared by all
+     * of its keys. (A bucket per key shaped by the same plan could never refuse what the organization's bucket
+     * admits, so there is none; see docs/rate-limiting.md.)
      *
-     * @param keyId          stable id of the API key (never the secret)
-     * @param organizationId the key's organization
+     * @param organizationId the organization of the calling key
      * @param policy         the limits of the organization's plan
      * @param cost           compute units of the request (see {@link MethodWeights}), at least 1
      */
-    Mono<RateLimitDecision> consume(String keyId, String organizationId, RateLimitPolicy policy, long cost);
+    Mono<RateLimitDecision> consume(String organizationId, RateLimitPolicy policy, long cost);
 }

@@ -20,7 +20,6 @@ import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,16 +31,17 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Token buckets in Redis, shared by every gateway instance, through bucket4j's async Lettuce proxy manager.
+ * Token buckets in Redis, one per organization, shared by every gateway instance, through bucket4j's async
+ * proxy API over Lettuce.
  *
- * <p><b>Round trips.</b> bucket4j's Lettuce backend spends two round trips per remote check (GET, then a CAS
- * script). Each bucket proxy therefore uses bucket4j's <i>delaying</i> optimisation: it decides from a local copy
- * of the bucket and synchronises with Redis only when it has spent its part of the tolerated overshoot
- * ({@code band * maxOvershoot / instanceCount}), or after {@code maxUnsynchronizedTime}, or on first use.
- * Refusals are remembered until their retry time ({@link RefusalMemo}), so a client hammering past its limit
- * costs Redis nothing. The price is accuracy: all instances together may exceed a bucket by
- * {@code maxOvershoot} of its smallest band, and what they overspent is then owed by the bucket as debt
- * (see {@code docs/rate-limiting.md}).
+ * <p><b>Round trips.</b> {@link OneTripProxyManager} swaps a bucket's state in one round trip where bucket4j's own
+ * Lettuce backend needs two. Each bucket proxy also uses bucket4j's <i>delaying</i> optimisation: it decides from
+ * a local copy of the bucket and synchronises with Redis only when it has spent its part of the tolerated
+ * overshoot ({@code band * maxOvershoot / instanceCount}), or after {@code maxUnsynchronizedTime}, or on first
+ * use. Refusals are remembered until their retry time ({@link RefusalMemo}), so a client hammering past its limit
+ * costs Redis nothing. The price is accuracy: all instances together may exceed a bucket by {@code maxOvershoot}
+ * of its smallest band, and what they overspent is then owed by the bucket as debt (see
+ * {@code docs/rate-limiting.md}).
  *
  * <p><b>Degraded mode.</b> Any Redis error or a decision slower than {@code commandTimeout} switches the limiter
  * to {@link LocalFallbackBuckets} (limits / instance count); it answers, never fails. A periodic PING detects
@@ -76,11 +76,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.proxyManager = Bucket4jLettuce.casBasedBuilder(connection)
-            .clientClock(clock)
-            .expirationAfterWrite(
-                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(properties.idleBucketExpiry()))
-            .build()
+        this.proxyManager = new OneTripProxyManager(connection, clock,
+            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(properties.idleBucketExpiry()),
+            properties.maxCachedBuckets(), properties.idleBucketExpiry())
             .asAsync();
         this.proxies = Caffeine.newBuilder()
             .maximumSize(properties.maxCachedBuckets())
@@ -95,20 +93,19 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     @Override
-    public Mono<RateLimitDecision> consume(String keyId, String organizationId, RateLimitPolicy policy, long cost) {
-        Objects.requireNonNull(keyId, "keyId");
+    public Mono<RateLimitDecision> consume(String organizationId, RateLimitPolicy policy, long cost) {
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(policy, "policy");
         if (cost < 1) {
             throw new IllegalArgumentException("cost must be at least 1: " + cost);
         }
         if (degraded.get()) {
-            return Mono.fromSupplier(() -> fallback.consume(keyId, organizationId, policy, cost));
+            return Mono.fromSupplier(() -> fallback.consume(organizationId, policy, cost));
         }
-        return Mono.defer(() -> consumeInRedis(keyId, organizationId, policy, cost))
+        return Mono.defer(() -> consumeInRedis(organizationId, policy, cost))
             .onErrorResume(error -> {
                 enterDegradedMode(error);
-                return Mono.fromSupplier(() -> fallback.consume(keyId, organizationId, policy, cost));
+                return Mono.fromSupplier(() -> fallback.consume(organizationId, policy, cost));
             });
     }
 
@@ -117,42 +114,24 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return degraded.get();
     }
 
-    private Mono<RateLimitDecision> consumeInRedis(String keyId, String organizationId, RateLimitPolicy policy,
-                                                   long cost) {
+    private Mono<RateLimitDecision> consumeInRedis(String organizationId, RateLimitPolicy policy, long cost) {
         long limit = BucketShapes.limit(policy, 1);
-        BucketId keyBucket = new BucketId(RateLimitKeys.key(keyId), policy.planVersion());
-        BucketId orgBucket = new BucketId(RateLimitKeys.organization(organizationId), policy.planVersion());
+        BucketId bucket = new BucketId(RateLimitKeys.organization(organizationId), policy.planVersion());
         long now = clock.currentTimeNanos();
-        Optional<RateLimitDecision> known = refusals.recall(keyBucket, cost, now)
-            .or(() -> refusals.recall(orgBucket, cost, now));
+        Optional<RateLimitDecision> known = refusals.recall(bucket, cost, now);
         if (known.isPresent()) {
             return Mono.just(known.get());
         }
         long deadline = System.nanoTime() + properties.commandTimeout().toNanos();
-        AsyncBucketProxy key = proxy(keyBucket, policy);
-        return within(key.tryConsumeAndReturnRemaining(cost), deadline).flatMap(keyProbe -> {
-            if (!keyProbe.isConsumed()) {
-                return Mono.just(refused(keyBucket, cost, now, BucketShapes.refused(limit, keyProbe)));
-            }
-            AsyncBucketProxy organization = proxy(orgBucket, policy);
-            return within(organization.tryConsumeAndReturnRemaining(cost), deadline).map(orgProbe -> {
-                if (!orgProbe.isConsumed()) {
-                    refund(key, cost);
-                    return refused(orgBucket, cost, now, BucketShapes.refused(limit, orgProbe));
-                }
-                return BucketShapes.allowed(limit, keyProbe, orgProbe);
-            });
-        });
+        return within(proxy(bucket, policy).tryConsumeAndReturnRemaining(cost), deadline).map(probe ->
+            probe.isConsumed()
+                ? BucketShapes.allowed(limit, probe)
+                : refused(bucket, cost, now, BucketShapes.refused(limit, probe)));
     }
 
     private RateLimitDecision refused(BucketId bucket, long cost, long now, RateLimitDecision decision) {
         refusals.remember(bucket, cost, now, decision);
         return decision;
-    }
-
-    /** The key paid for a request its organization refused: give the units back, best effort. */
-    private static void refund(AsyncBucketProxy key, long cost) {
-        key.addTokens(cost).exceptionally(error -> null);
     }
 
     private AsyncBucketProxy proxy(BucketId bucket, RateLimitPolicy policy) {

@@ -16,11 +16,11 @@ class LocalFallbackBucketsTest {
     void holdsThePlanDividedByTheInstanceCount() {
         long admitted = 0;
         for (int i = 0; i < 200; i++) {
-            admitted += buckets.consume("k1", "o1", policy, 1).allowed() ? 1 : 0;
+            admitted += buckets.consume("o1", policy, 1).allowed() ? 1 : 0;
         }
 
         assertThat(admitted).isEqualTo(100);
-        RateLimitDecision refused = buckets.consume("k1", "o1", policy, 1);
+        RateLimitDecision refused = buckets.consume("o1", policy, 1);
         assertThat(refused.limit()).isEqualTo(100);
         // 40 CU/s over 4 instances: one unit every 100 ms.
         assertThat(refused.retryAfter()).isEqualTo(Duration.ofMillis(100));
@@ -28,21 +28,21 @@ class LocalFallbackBucketsTest {
 
     @Test
     void refillsAtTheInstancesShareOfTheRate() {
-        buckets.consume("k1", "o1", policy, 100);
+        buckets.consume("o1", policy, 100);
 
         clock.advance(Duration.ofSeconds(1));
 
-        assertThat(buckets.consume("k1", "o1", policy, 10).allowed()).isTrue();
-        assertThat(buckets.consume("k1", "o1", policy, 1).allowed()).isFalse();
+        assertThat(buckets.consume("o1", policy, 10).allowed()).isTrue();
+        assertThat(buckets.consume("o1", policy, 1).allowed()).isFalse();
     }
 
     @Test
-    void givesTheKeyItsUnitsBackWhenTheOrganizationRefuses() {
-        buckets.consume("k1", "o1", policy, 100);
+    void keepsEachOrganizationInABucketOfItsOwn() {
+        buckets.consume("o1", policy, 100);
 
-        RateLimitDecision refused = buckets.consume("k2", "o1", policy, 60);
+        RateLimitDecision refused = buckets.consume("o1", policy, 60);
 
         assertThat(refused.allowed()).isFalse();
-        assertThat(buckets.consume("k2", "o2", policy, 100).allowed()).isTrue();
+        assertThat(buckets.consume("o2", policy, 100).allowed()).isTrue();
     }
 }

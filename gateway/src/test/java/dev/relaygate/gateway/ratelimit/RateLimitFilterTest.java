@@ -118,8 +118,7 @@ class RateLimitFilterTest {
     }
 
     private RateLimitFilter filter(RateLimitDecision decision) {
-        RateLimiter limiter = (keyId, organizationId, policy, cost) -> {
-            assertThat(keyId).isEqualTo("key-1");
+        RateLimiter limiter = (organizationId, policy, cost) -> {
             assertThat(organizationId).isEqualTo("org-1");
             pricedAt.set(cost);
             return Mono.just(decision);

@@ -9,9 +9,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 /**
  * Counts the round trips clients made to a Redis server, from {@code INFO commandstats}.
  *
- * <p>Redis also counts the commands a Lua script runs. bucket4j's scripts are either "SET NX" (one {@code set})
- * or compare-and-swap (one {@code get}, then {@code psetex}/{@code set} on success), so:
- * round trips = all calls − script-internal calls, where script-internal = set + psetex + (scripts − set).
+ * <p>Redis also counts the commands a Lua script runs. The limiter's one script
+ * ({@link OneTripProxyManager}) runs one {@code get} and, when it swaps, one {@code set}; the limiter itself
+ * sends no {@code set}, so: round trips = all calls − set − (one get per script).
  */
 final class RedisCommandStats implements AutoCloseable {
 
@@ -31,8 +31,7 @@ final class RedisCommandStats implements AutoCloseable {
         Map<String, Long> calls = calls();
         long total = calls.values().stream().mapToLong(Long::longValue).sum();
         long scripts = calls.getOrDefault("eval", 0L) + calls.getOrDefault("evalsha", 0L);
-        long sets = calls.getOrDefault("set", 0L);
-        long internal = sets + calls.getOrDefault("psetex", 0L) + (scripts - sets);
+        long internal = calls.getOrDefault("set", 0L) + scripts;
         long ours = calls.getOrDefault("info", 0L) + calls.getOrDefault("config", 0L)
             + calls.getOrDefault("config|resetstat", 0L);
         return total - internal - ours;

@@ -60,7 +60,7 @@ class RedisOutageIT {
         limiter = new RedisRateLimiter(redis.connection(), PROPERTIES, clock, registry);
         // A cold JVM may miss the 50 ms budget on its first calls; start from a limiter that decides on Redis.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            limiter.consume("warm-up", "warm-up", POLICY, 1).block();
+            limiter.consume("warm-up", POLICY, 1).block();
             return !limiter.isDegraded();
         });
     }
@@ -72,12 +72,11 @@ class RedisOutageIT {
 
     @Test
     void answersEveryCallFromLocalBucketsWhileRedisIsDownAndReturnsWhenItIsBack() {
-        String keyId = "key-" + UUID.randomUUID();
-        List<RateLimitDecision> beforeOutage = consume(keyId, 10);
+        List<RateLimitDecision> beforeOutage = consume(organizationId, 10);
         assertThat(beforeOutage).allMatch(RateLimitDecision::allowed);
 
         server.stop();
-        List<RateLimitDecision> duringOutage = consume(keyId, 80);
+        List<RateLimitDecision> duringOutage = consume(organizationId, 80);
 
         assertThat(duringOutage).hasSize(80);
         assertThat(duringOutage).allMatch(decision -> decision.limit() == 50);
@@ -95,22 +94,21 @@ class RedisOutageIT {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> !limiter.isDegraded());
         assertThat(degradedGauge()).isZero();
-        String afterKey = "key-" + UUID.randomUUID();
-        assertThat(consume(afterKey, 1)).allMatch(decision -> decision.allowed() && decision.limit() == 100);
-        assertThat(admin.exists(RateLimitKeys.key(afterKey))).isTrue();
+        String afterOutage = "org-" + UUID.randomUUID();
+        assertThat(consume(afterOutage, 1)).allMatch(decision -> decision.allowed() && decision.limit() == 100);
+        assertThat(admin.exists(RateLimitKeys.organization(afterOutage))).isTrue();
     }
 
     @Test
     void answersWithinTheCommandTimeoutWhenRedisIsFrozen() {
-        String keyId = "key-" + UUID.randomUUID();
-        assertThat(consume(keyId, 1)).allMatch(RateLimitDecision::allowed);
+        assertThat(consume(organizationId, 1)).allMatch(RateLimitDecision::allowed);
 
         admin.connection().sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
             new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(2_000).add("ALL"));
         long started = System.nanoTime();
-        RateLimitDecision first = limiter.consume(keyId, organizationId, POLICY, 1).block(Duration.ofSeconds(1));
+        RateLimitDecision first = limiter.consume(organizationId, POLICY, 1).block(Duration.ofSeconds(1));
         Duration firstAnswer = Duration.ofNanos(System.nanoTime() - started);
-        List<RateLimitDecision> following = consume(keyId, 20);
+        List<RateLimitDecision> following = consume(organizationId, 20);
         Duration allAnswers = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(first).isNotNull();
@@ -126,9 +124,9 @@ class RedisOutageIT {
         assertThat(degradedGauge()).isZero();
     }
 
-    private List<RateLimitDecision> consume(String keyId, int calls) {
+    private List<RateLimitDecision> consume(String organizationId, int calls) {
         return Flux.range(0, calls)
-            .concatMap(i -> limiter.consume(keyId, organizationId, POLICY, 1))
+            .concatMap(i -> limiter.consume(organizationId, POLICY, 1))
             .collectList()
             .block(Duration.ofSeconds(10));
     }

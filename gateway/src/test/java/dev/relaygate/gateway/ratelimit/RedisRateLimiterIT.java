@@ -30,7 +30,6 @@ class RedisRateLimiterIT {
     private final TestClock clock = new TestClock();
     private final RedisRateLimiter limiter =
         new RedisRateLimiter(redis.connection(), PROPERTIES, clock, new SimpleMeterRegistry());
-    private final String keyId = "key-" + UUID.randomUUID();
     private final String organizationId = "org-" + UUID.randomUUID();
 
     @BeforeAll
@@ -56,12 +55,12 @@ class RedisRateLimiterIT {
         // 10 CU/s sustained, burst 100: ten calls of 10 CU fit, the eleventh does not.
         RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
         for (int i = 0; i < 10; i++) {
-            StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+            StepVerifier.create(limiter.consume(organizationId, policy, 10))
                 .assertNext(decision -> assertThat(decision.allowed()).isTrue())
                 .verifyComplete();
         }
 
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+        StepVerifier.create(limiter.consume(organizationId, policy, 10))
             .assertNext(decision -> {
                 assertThat(decision.allowed()).isFalse();
                 assertThat(decision.limit()).isEqualTo(100);
@@ -75,22 +74,48 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void aFreshInstanceContinuesFromTheBucketInRedis() {
+        // A restarted (or another) gateway has never seen the bucket: its first guess that the bucket is new
+        // fails the compare-and-swap, and it decides from the state Redis answered with instead.
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        StepVerifier.create(limiter.consume(organizationId, policy, 95))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+
+        try (RedisRateLimiter restarted =
+                 new RedisRateLimiter(redis.connection(), PROPERTIES, clock, new SimpleMeterRegistry())) {
+            StepVerifier.create(restarted.consume(organizationId, policy, 10))
+                .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
+            StepVerifier.create(restarted.consume(organizationId, policy, 5))
+                .assertNext(decision -> {
+                    assertThat(decision.allowed()).isTrue();
+                    assertThat(decision.remaining()).isZero();
+                })
+                .verifyComplete();
+            assertThat(restarted.isDegraded()).isFalse();
+        }
+        // And the first instance, whose copy is now stale, learns of that spending through its own swap (a call
+        // beyond its 1 CU unsynchronised allowance, so it must ask Redis).
+        StepVerifier.create(limiter.consume(organizationId, policy, 5))
+            .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
+    }
+
+    @Test
     void admitsAgainOnceTheBucketHasRefilled() {
         RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 100))
+        StepVerifier.create(limiter.consume(organizationId, policy, 100))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+        StepVerifier.create(limiter.consume(organizationId, policy, 10))
             .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
 
         clock.advance(Duration.ofSeconds(1));
 
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+        StepVerifier.create(limiter.consume(organizationId, policy, 10))
             .assertNext(decision -> {
                 assertThat(decision.allowed()).isTrue();
                 assertThat(decision.remaining()).isZero();
             })
             .verifyComplete();
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 1))
+        StepVerifier.create(limiter.consume(organizationId, policy, 1))
             .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
     }
 
@@ -99,7 +124,7 @@ class RedisRateLimiterIT {
         RateLimitPolicy policy = new RateLimitPolicy(330, 660, 12_000, 1);
         long batchCost = MethodWeights.defaults().cost("evm", List.of("eth_blockNumber", "eth_call", "eth_getLogs"));
 
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, batchCost))
+        StepVerifier.create(limiter.consume(organizationId, policy, batchCost))
             .assertNext(decision -> {
                 assertThat(decision.allowed()).isTrue();
                 assertThat(decision.remaining()).isEqualTo(660 - (10 + 26 + 75));
@@ -110,44 +135,43 @@ class RedisRateLimiterIT {
     @Test
     void aPlanChangeReconfiguresTheLiveBucketWithoutRefillingIt() {
         RateLimitPolicy free = new RateLimitPolicy(10, 1_000, 60_000, 1);
-        StepVerifier.create(limiter.consume(keyId, organizationId, free, 900))
+        StepVerifier.create(limiter.consume(organizationId, free, 900))
             .assertNext(decision -> assertThat(decision.remaining()).isEqualTo(100)).verifyComplete();
 
         RateLimitPolicy upgraded = new RateLimitPolicy(20, 5_000, 60_000, 2);
 
         // The 100 units left carry over: a reset would have answered 4,950.
-        StepVerifier.create(limiter.consume(keyId, organizationId, upgraded, 50))
+        StepVerifier.create(limiter.consume(organizationId, upgraded, 50))
             .assertNext(decision -> {
                 assertThat(decision.allowed()).isTrue();
                 assertThat(decision.limit()).isEqualTo(5_000);
                 assertThat(decision.remaining()).isEqualTo(50);
             })
             .verifyComplete();
-        StepVerifier.create(limiter.consume(keyId, organizationId, upgraded, 100))
+        StepVerifier.create(limiter.consume(organizationId, upgraded, 100))
             .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
 
         // And the new rate applies: 20 CU/s refills 100 units in 5 s (the old rate would need 10 s).
         clock.advance(Duration.ofSeconds(5));
-        StepVerifier.create(limiter.consume(keyId, organizationId, upgraded, 100))
+        StepVerifier.create(limiter.consume(organizationId, upgraded, 100))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
     }
 
     @Test
-    void holdsTheOrganizationToThePlanAcrossItsKeys() {
+    void holdsEveryOrganizationToThePlanInABucketOfItsOwn() {
         RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 80))
+        StepVerifier.create(limiter.consume(organizationId, policy, 80))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
-        String otherKey = "key-" + UUID.randomUUID();
-        StepVerifier.create(limiter.consume(otherKey, organizationId, policy, 30))
+        StepVerifier.create(limiter.consume(organizationId, policy, 30))
             .assertNext(decision -> {
                 assertThat(decision.allowed()).isFalse();
                 assertThat(decision.retryAfter()).isEqualTo(Duration.ofSeconds(1));
             })
             .verifyComplete();
 
-        // The refused request was refunded to the other key's own bucket: it still holds its full burst.
-        StepVerifier.create(limiter.consume(otherKey, "org-" + UUID.randomUUID(), policy, 100))
+        // Another organization's bucket is untouched: it still holds its full burst.
+        StepVerifier.create(limiter.consume("org-" + UUID.randomUUID(), policy, 100))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
     }
 
@@ -155,19 +179,18 @@ class RedisRateLimiterIT {
     void storesBucketsUnderTheDocumentedKeysWithAnExpiry() {
         RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
 
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 10))
+        StepVerifier.create(limiter.consume(organizationId, policy, 10))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
-        assertThat(stats.exists("rg:rl:key:" + keyId)).isTrue();
         assertThat(stats.exists("rg:rl:org:" + organizationId)).isTrue();
-        assertThat(stats.ttlMillis("rg:rl:key:" + keyId)).isPositive();
+        assertThat(stats.ttlMillis("rg:rl:org:" + organizationId)).isPositive();
     }
 
     @Test
     void refusesARequestCostingMoreThanTheBucketCanHold() {
         RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
 
-        StepVerifier.create(limiter.consume(keyId, organizationId, policy, 101))
+        StepVerifier.create(limiter.consume(organizationId, policy, 101))
             .assertNext(decision -> {
                 assertThat(decision.allowed()).isFalse();
                 assertThat(decision.retryAfter()).isEqualTo(RateLimitDecision.MAX_RETRY_AFTER);

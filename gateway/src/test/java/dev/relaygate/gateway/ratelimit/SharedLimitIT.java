@@ -51,13 +51,12 @@ class SharedLimitIT {
         long limit = 50_000;
         RateLimitPolicy policy = new RateLimitPolicy(1, limit, 3_000_000, 1);
         long cost = MethodWeights.defaults().cost("evm", "eth_call");
-        String keyId = "key-" + UUID.randomUUID();
         String organizationId = "org-" + UUID.randomUUID();
         List<RedisRateLimiter> instances = List.of(instanceA, instanceB);
         int requests = (int) (2 * limit / cost);
 
         List<RateLimitDecision> decisions = Flux.range(0, requests)
-            .flatMap(i -> instances.get(i % 2).consume(keyId, organizationId, policy, cost)
+            .flatMap(i -> instances.get(i % 2).consume(organizationId, policy, cost)
                 .subscribeOn(Schedulers.parallel()), 32)
             .collectList()
             .block(Duration.ofSeconds(60));

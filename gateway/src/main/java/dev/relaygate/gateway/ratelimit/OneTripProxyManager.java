@@ -1,0 +1,144 @@
+package dev.relaygate.gateway.ratelimit;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCompareAndSwapBasedProxyManager;
+import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AsyncCompareAndSwapOperation;
+import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndSwapOperation;
+import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+/**
+ * A bucket4j compare-and-swap proxy manager over Lettuce that spends <b>one</b> Redis round trip per uncontended
+ * check, where bucket4j's own Lettuce backend spends two ({@code GET}, then a CAS script).
+ *
+ * <p>It remembers the state bytes it last wrote or read for each bucket and computes the next state from them
+ * without asking Redis; a single script then swaps in the new state if Redis still holds exactly those bytes. If
+ * another instance (or an expiry) changed the bucket meanwhile, the script answers with what Redis holds, and
+ * bucket4j's retry recomputes from that, again without a {@code GET}. A bucket this instance has never seen is
+ * assumed absent (set-if-absent), which is right for every new bucket and costs one extra trip otherwise.
+ * Correctness is bucket4j's own: a state is written only over the exact state it was computed from.
+ *
+ * <p>Async only: the gateway never blocks a thread on Redis.
+ */
+final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<String> {
+
+    /**
+     * KEYS[1] bucket; ARGV[1] expected state ("" = absent), ARGV[2] new state, ARGV[3] time to live in ms
+     * (0 = none). Answers {1} when swapped, else {0} or {0, current state}.
+     */
+    private static final String SWAP = """
+        local current = redis.call('get', KEYS[1])
+        if (current == false and ARGV[1] == '') or current == ARGV[1] then
+          if tonumber(ARGV[3]) > 0 then
+            redis.call('set', KEYS[1], ARGV[2], 'px', ARGV[3])
+          else
+            redis.call('set', KEYS[1], ARGV[2])
+          end
+          return {1}
+        end
+        if current == false then
+          return {0}
+        end
+        return {0, current}
+        """;
+
+    private static final byte[] ABSENT = new byte[0];
+
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final ExpirationAfterWriteStrategy expiration;
+    private final TimeMeter clock;
+    /** Last state seen in Redis per bucket; {@link #ABSENT} when Redis held none. */
+    private final Cache<String, byte[]> lastSeen;
+
+    OneTripProxyManager(StatefulRedisConnection<String, byte[]> connection, TimeMeter clock,
+                        ExpirationAfterWriteStrategy expiration, long maxBuckets, Duration idleExpiry) {
+        super(ClientSideConfig.getDefault().withClientClock(clock).withExpirationAfterWriteStrategy(expiration));
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.clock = clock;
+        this.expiration = expiration;
+        this.lastSeen = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfterAccess(idleExpiry).build();
+    }
+
+    @Override
+    protected AsyncCompareAndSwapOperation beginAsyncCompareAndSwapOperation(String key) {
+        return new AsyncCompareAndSwapOperation() {
+            @Override
+            public CompletableFuture<Optional<byte[]>> getStateData(Optional<Long> timeoutNanos) {
+                byte[] known = lastSeen.getIfPresent(key);
+                return CompletableFuture.completedFuture(
+                    known == null || known.length == 0 ? Optional.empty() : Optional.of(known));
+            }
+
+            @Override
+            public CompletableFuture<Boolean> compareAndSwap(byte[] originalData, byte[] newData,
+                                                             RemoteBucketState newState, Optional<Long> timeoutNanos) {
+                return swap(key, originalData, newData, newState);
+            }
+        };
+    }
+
+    private CompletableFuture<Boolean> swap(String key, byte[] expected, byte[] replacement, RemoteBucketState state) {
+        long ttlMillis = expiration.calculateTimeToLiveMillis(state, clock.currentTimeNanos());
+        byte[][] arguments = {expected == null ? ABSENT : expected, replacement, ascii(Math.max(0, ttlMillis))};
+        return connection.async()
+            .<List<Object>>eval(SWAP, ScriptOutputType.MULTI, new String[] {key}, arguments)
+            .toCompletableFuture()
+            .thenApply(answer -> {
+                if (answer.get(0) instanceof Long swapped && swapped == 1L) {
+                    lastSeen.put(key, replacement);
+                    return true;
+                }
+                lastSeen.put(key, answer.size() > 1 ? (byte[]) answer.get(1) : ABSENT);
+                return false;
+            })
+            .whenComplete((swapped, error) -> {
+                if (error != null) {
+                    // Whatever Redis holds now is unknown: recompute from a fresh read next time.
+                    lastSeen.invalidate(key);
+                }
+            });
+    }
+
+    private static byte[] ascii(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    protected CompareAndSwapOperation beginCompareAndSwapOperation(String key) {
+        throw new UnsupportedOperationException("asynchronous use only: the gateway never blocks on Redis");
+    }
+
+    @Override
+    protected CompletableFuture<Void> removeAsync(String key) {
+        lastSeen.invalidate(key);
+        return connection.async().del(key).toCompletableFuture().thenApply(removed -> null);
+    }
+
+    @Override
+    public void removeProxy(String key) {
+        throw new UnsupportedOperationException("asynchronous use only: the gateway never blocks on Redis");
+    }
+
+    @Override
+    public boolean isAsyncModeSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean isExpireAfterWriteSupported() {
+        return true;
+    }
+}
