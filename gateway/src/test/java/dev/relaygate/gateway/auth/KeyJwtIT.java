@@ -1,21 +1,21 @@
 package dev.relaygate.gateway.auth;
 
+import static dev.relaygate.gateway.testsupport.TestJwts.base64Url;
+import static dev.relaygate.gateway.testsupport.TestJwts.macSigner;
+import static dev.relaygate.gateway.testsupport.TestJwts.rsaKey;
+import static dev.relaygate.gateway.testsupport.TestJwts.rsaSigner;
+import static dev.relaygate.gateway.testsupport.TestJwts.sign;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,8 +32,6 @@ import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
 import dev.relaygate.gateway.testsupport.Snapshots;
 import dev.relaygate.gateway.testsupport.TestKeys;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * JWT-secured keys through the whole gateway: a key whose policy requires a token is relayed only with a valid
  * {@code Authorization: Bearer <JWT>} signed by a key registered on it, and every refused token gets the same
@@ -46,15 +44,15 @@ class KeyJwtIT extends GatewayIntegrationTest {
     private static final String UNAUTHORIZED =
             "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32001,\"message\":\"unauthorized\"}}";
 
-    private static final RSAKey REGISTERED = rsa("dapp-1");
+    private static final RSAKey REGISTERED = rsaKey("dapp-1");
 
-    private static final RSAKey IMPOSTOR = rsa("dapp-1");
+    private static final RSAKey IMPOSTOR = rsaKey("dapp-1");
 
     @Test
     void aValidTokenFromARegisteredKeyIsRelayed() {
         String key = jwtSecuredKey();
 
-        byte[] answer = call("/v1/anvil/" + key, token(JWSAlgorithm.RS256, "dapp-1", signer(REGISTERED), claims()))
+        byte[] answer = call("/v1/anvil/" + key, sign(JWSAlgorithm.RS256, "dapp-1", rsaSigner(REGISTERED), claims()))
             .expectStatus().isOk()
             .expectBody().returnResult().getResponseBody();
 
@@ -69,7 +67,7 @@ class KeyJwtIT extends GatewayIntegrationTest {
             .contentType(MediaType.APPLICATION_JSON)
             .header("X-Api-Key", key)
             .header(HttpHeaders.AUTHORIZATION,
-                    "Bearer " + token(JWSAlgorithm.RS256, "dapp-1", signer(REGISTERED), claims()))
+                    "Bearer " + sign(JWSAlgorithm.RS256, "dapp-1", rsaSigner(REGISTERED), claims()))
             .bodyValue(CALL)
             .exchange()
             .expectStatus().isOk();
@@ -105,20 +103,20 @@ class KeyJwtIT extends GatewayIntegrationTest {
 
     static Stream<Arguments> refusedTokens() {
         return Stream.of(
-                refused("alg=none", () -> base64("{\"alg\":\"none\",\"kid\":\"dapp-1\"}") + "."
-                        + base64(claims().toString()) + "."),
-                refused("HS256 signed with the registered public key as secret", () -> token(JWSAlgorithm.HS256,
-                        "dapp-1", mac(REGISTERED.toPublicJWK().toJSONString()), claims())),
-                refused("unknown kid", () -> token(JWSAlgorithm.RS256, "someone-else", signer(REGISTERED),
+                refused("alg=none", () -> base64Url("{\"alg\":\"none\",\"kid\":\"dapp-1\"}") + "."
+                        + base64Url(claims().toString()) + "."),
+                refused("HS256 signed with the registered public key as secret", () -> sign(JWSAlgorithm.HS256,
+                        "dapp-1", macSigner(REGISTERED.toPublicJWK().toJSONString()), claims())),
+                refused("unknown kid", () -> sign(JWSAlgorithm.RS256, "someone-else", rsaSigner(REGISTERED),
                         claims())),
-                refused("signed by another key under the registered kid", () -> token(JWSAlgorithm.RS256,
-                        "dapp-1", signer(IMPOSTOR), claims())),
-                refused("expired", () -> token(JWSAlgorithm.RS256, "dapp-1", signer(REGISTERED),
+                refused("signed by another key under the registered kid", () -> sign(JWSAlgorithm.RS256,
+                        "dapp-1", rsaSigner(IMPOSTOR), claims())),
+                refused("expired", () -> sign(JWSAlgorithm.RS256, "dapp-1", rsaSigner(REGISTERED),
                         new JWTClaimsSet.Builder(claims())
                             .expirationTime(Date.from(Instant.now().minusSeconds(300))).build())),
-                refused("for another audience", () -> token(JWSAlgorithm.RS256, "dapp-1", signer(REGISTERED),
+                refused("for another audience", () -> sign(JWSAlgorithm.RS256, "dapp-1", rsaSigner(REGISTERED),
                         new JWTClaimsSet.Builder(claims()).audience("someone-else").build())),
-                refused("without exp", () -> token(JWSAlgorithm.RS256, "dapp-1", signer(REGISTERED),
+                refused("without exp", () -> sign(JWSAlgorithm.RS256, "dapp-1", rsaSigner(REGISTERED),
                         new JWTClaimsSet.Builder(claims()).expirationTime(null).build())),
                 refused("not a JWT", () -> "not.a.jwt"));
     }
@@ -157,45 +155,4 @@ class KeyJwtIT extends GatewayIntegrationTest {
             .build();
     }
 
-    private static String token(JWSAlgorithm algorithm, String kid, JWSSigner signer, JWTClaimsSet claims) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).build(), claims);
-            jwt.sign(signer);
-            return jwt.serialize();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JWSSigner signer(RSAKey key) {
-        try {
-            return new RSASSASigner(key);
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JWSSigner mac(String secret) {
-        try {
-            return new MACSigner(secret.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String base64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static RSAKey rsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,10 @@
 package dev.relaygate.gateway.auth;
 
+import static dev.relaygate.gateway.testsupport.TestJwts.ecKey;
+import static dev.relaygate.gateway.testsupport.TestJwts.rsaKey;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import java.math.BigInteger;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
@@ -11,22 +16,17 @@ import java.util.Map;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import org.junit.jupiter.api.Test;
 
 import dev.relaygate.gateway.auth.KeyJwtKeyException.Problem;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 /** JWT-secured keys, the registration side: which public keys a snapshot may carry, and which entry is bad. */
 class KeyJwtKeysTest {
 
-    private static final RSAKey RSA = generateRsa("rsa-1");
+    private static final RSAKey RSA = rsaKey("rsa-1");
 
-    private static final ECKey EC = generateEc("ec-1", Curve.P_256);
+    private static final ECKey EC = ecKey("ec-1", Curve.P_256);
 
     @Test
     void parsesRsaAndEcP256PublicKeys() {
@@ -118,7 +118,7 @@ class KeyJwtKeysTest {
 
     @Test
     void refusesAnEcKeyOnP384() {
-        assertRefused(List.of(generateEc("p384", Curve.P_384).toPublicJWK().toJSONObject()), 0, Problem.UNSUPPORTED_CURVE);
+        assertRefused(List.of(ecKey("p384", Curve.P_384).toPublicJWK().toJSONObject()), 0, Problem.UNSUPPORTED_CURVE);
     }
 
     @Test
@@ -160,7 +160,7 @@ class KeyJwtKeysTest {
 
     @Test
     void refusesTwoKeysWithTheSameKid() {
-        Map<String, Object> other = generateEc("ec-1", Curve.P_256).toPublicJWK().toJSONObject();
+        Map<String, Object> other = ecKey("ec-1", Curve.P_256).toPublicJWK().toJSONObject();
 
         assertRefused(List.of(EC.toPublicJWK().toJSONObject(), other), 1, Problem.DUPLICATE_KID);
     }
@@ -193,21 +193,4 @@ class KeyJwtKeysTest {
         return jwk;
     }
 
-    private static RSAKey generateRsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ECKey generateEc(String kid, Curve curve) {
-        try {
-            return new ECKeyGenerator(curve).keyID(kid).generate();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

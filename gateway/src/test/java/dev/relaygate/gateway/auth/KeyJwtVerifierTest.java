@@ -1,5 +1,14 @@
 package dev.relaygate.gateway.auth;
 
+import static dev.relaygate.gateway.testsupport.TestJwts.base64Url;
+import static dev.relaygate.gateway.testsupport.TestJwts.ecKey;
+import static dev.relaygate.gateway.testsupport.TestJwts.ecSigner;
+import static dev.relaygate.gateway.testsupport.TestJwts.rsaKey;
+import static dev.relaygate.gateway.testsupport.TestJwts.rsaSigner;
+import static dev.relaygate.gateway.testsupport.TestJwts.sign;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -14,15 +23,9 @@ import java.util.stream.Stream;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -36,17 +39,14 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** JWT-secured keys, the token side: what is accepted, and each way a token is refused. */
 class KeyJwtVerifierTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T09:00:00Z");
 
-    private static final RSAKey RSA = generateRsa("rsa-1");
+    private static final RSAKey RSA = rsaKey("rsa-1");
 
-    private static final ECKey EC = generateEc("ec-1");
+    private static final ECKey EC = ecKey("ec-1");
 
     private final KeyJwtKeys keys = KeyJwtKeys.parse(List.of(RSA.toPublicJWK().toJSONObject(),
             EC.toPublicJWK().toJSONObject()));
@@ -130,7 +130,7 @@ class KeyJwtVerifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"none", "None", "NONE"})
     void refusesAlgNone(String none) {
-        String unsecured = json("{\"alg\":\"" + none + "\",\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString()) + ".";
+        String unsecured = base64Url("{\"alg\":\"" + none + "\",\"kid\":\"rsa-1\"}") + "." + base64Url(claims().build().toString()) + ".";
 
         assertRefused(unsecured, KeyJwtRefusal.ALG_NOT_ALLOWED);
     }
@@ -169,8 +169,8 @@ class KeyJwtVerifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"HS384", "HS512", "RS384", "RS512", "PS256", "ES384", "ES512", "ES256K", "EdDSA", "rs256", ""})
     void refusesEveryAlgorithmButRs256AndEs256(String alg) {
-        String token = json("{\"alg\":\"" + alg + "\",\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString())
-                + "." + json("not-a-signature");
+        String token = base64Url("{\"alg\":\"" + alg + "\",\"kid\":\"rsa-1\"}") + "." + base64Url(claims().build().toString())
+                + "." + base64Url("not-a-signature");
 
         assertRefused(token, KeyJwtRefusal.ALG_NOT_ALLOWED);
     }
@@ -210,21 +210,21 @@ class KeyJwtVerifierTest {
     @Test
     void refusesATamperedPayload() {
         String[] parts = sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(RSA), claims().build()).split("\\.");
-        String tampered = json(claims().subject("admin").build().toString());
+        String tampered = base64Url(claims().subject("admin").build().toString());
 
         assertRefused(parts[0] + "." + tampered + "." + parts[2], KeyJwtRefusal.BAD_SIGNATURE);
     }
 
     @Test
     void refusesATokenSignedByAnUnregisteredKeyClaimingARegisteredKid() {
-        RSAKey impostor = generateRsa("rsa-1");
+        RSAKey impostor = rsaKey("rsa-1");
 
         assertRefused(sign(JWSAlgorithm.RS256, "rsa-1", rsaSigner(impostor), claims().build()), KeyJwtRefusal.BAD_SIGNATURE);
     }
 
     @Test
     void ignoresAKeyEmbeddedInTheTokenHeader() throws Exception {
-        RSAKey attacker = generateRsa("rsa-1");
+        RSAKey attacker = rsaKey("rsa-1");
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1")
             .jwk(attacker.toPublicJWK()).build(), claims().build());
         jwt.sign(rsaSigner(attacker));
@@ -316,7 +316,7 @@ class KeyJwtVerifierTest {
 
     @Test
     void refusesAnEncryptedToken() {
-        assertRefused(json("{\"alg\":\"RSA-OAEP-256\",\"enc\":\"A256GCM\"}") + ".a.b.c.d", KeyJwtRefusal.MALFORMED);
+        assertRefused(base64Url("{\"alg\":\"RSA-OAEP-256\",\"enc\":\"A256GCM\"}") + ".a.b.c.d", KeyJwtRefusal.MALFORMED);
     }
 
     @ParameterizedTest
@@ -337,18 +337,18 @@ class KeyJwtVerifierTest {
 
     @Test
     void refusesAHeaderThatIsNotJson() {
-        assertRefused(json("RS256") + "." + json(claims().build().toString()) + ".c2ln", KeyJwtRefusal.MALFORMED);
+        assertRefused(base64Url("RS256") + "." + base64Url(claims().build().toString()) + ".c2ln", KeyJwtRefusal.MALFORMED);
     }
 
     @Test
     void refusesAHeaderWithoutAlg() {
-        assertRefused(json("{\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString()) + ".c2ln",
+        assertRefused(base64Url("{\"kid\":\"rsa-1\"}") + "." + base64Url(claims().build().toString()) + ".c2ln",
                 KeyJwtRefusal.MALFORMED);
     }
 
     @Test
     void refusesAHeaderWithADuplicateAlg() {
-        assertRefused(json("{\"alg\":\"none\",\"alg\":\"RS256\",\"kid\":\"rsa-1\"}") + "." + json(claims().build().toString())
+        assertRefused(base64Url("{\"alg\":\"none\",\"alg\":\"RS256\",\"kid\":\"rsa-1\"}") + "." + base64Url(claims().build().toString())
                 + ".c2ln", KeyJwtRefusal.MALFORMED);
     }
 
@@ -356,13 +356,13 @@ class KeyJwtVerifierTest {
     void refusesADeeplyNestedHeaderWithoutFailing() {
         String deep = "{\"alg\":\"RS256\",\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}";
 
-        assertRefused(json(deep) + "." + json(claims().build().toString()) + ".c2ln", KeyJwtRefusal.MALFORMED);
+        assertRefused(base64Url(deep) + "." + base64Url(claims().build().toString()) + ".c2ln", KeyJwtRefusal.MALFORMED);
     }
 
     @Test
     void refusesValidlySignedClaimsThatAreNotAJsonObject() throws Exception {
-        String header = json("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}");
-        String payload = json("[\"not\",\"an\",\"object\"]");
+        String header = base64Url("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}");
+        String payload = base64Url("[\"not\",\"an\",\"object\"]");
         Base64URL signature = rsaSigner(RSA).sign(JWSHeader.parse(new Base64URL(header)),
                 (header + "." + payload).getBytes(StandardCharsets.US_ASCII));
 
@@ -435,54 +435,4 @@ class KeyJwtVerifierTest {
             .expirationTime(Date.from(NOW.plusSeconds(300)));
     }
 
-    private static String sign(JWSAlgorithm algorithm, String kid, JWSSigner signer, JWTClaimsSet claims) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).build(), claims);
-            jwt.sign(signer);
-            return jwt.serialize();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String json(String text) {
-        return Base64URL.encode(text.getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private static JWSSigner rsaSigner(RSAKey key) {
-        try {
-            return new RSASSASigner(key);
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JWSSigner ecSigner(ECKey key) {
-        try {
-            return new ECDSASigner(key);
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static RSAKey generateRsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ECKey generateEc(String kid) {
-        try {
-            return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
-        }
-        catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
