@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,7 +19,7 @@ import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AsyncCompar
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndSwapOperation;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 
 /**
  * A bucket4j compare-and-swap proxy manager over Lettuce that spends <b>one</b> Redis round trip per uncontended
@@ -57,16 +58,17 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
 
     private static final byte[] ABSENT = new byte[0];
 
-    private final StatefulRedisConnection<String, byte[]> connection;
+    private final Supplier<RedisAsyncCommands<String, byte[]>> commands;
     private final ExpirationAfterWriteStrategy expiration;
     private final TimeMeter clock;
     /** Last state seen in Redis per bucket; {@link #ABSENT} when Redis held none. */
     private final Cache<String, byte[]> lastSeen;
 
-    OneTripProxyManager(StatefulRedisConnection<String, byte[]> connection, TimeMeter clock,
+    /** @param commands Redis commands; may throw while no connection is available (the check then fails) */
+    OneTripProxyManager(Supplier<RedisAsyncCommands<String, byte[]>> commands, TimeMeter clock,
                         ExpirationAfterWriteStrategy expiration, long maxBuckets, Duration idleExpiry) {
         super(ClientSideConfig.getDefault().withClientClock(clock).withExpirationAfterWriteStrategy(expiration));
-        this.connection = Objects.requireNonNull(connection, "connection");
+        this.commands = Objects.requireNonNull(commands, "commands");
         this.clock = clock;
         this.expiration = expiration;
         this.lastSeen = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfterAccess(idleExpiry).build();
@@ -93,7 +95,7 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
     private CompletableFuture<Boolean> swap(String key, byte[] expected, byte[] replacement, RemoteBucketState state) {
         long ttlMillis = expiration.calculateTimeToLiveMillis(state, clock.currentTimeNanos());
         byte[][] arguments = {expected == null ? ABSENT : expected, replacement, ascii(Math.max(0, ttlMillis))};
-        return connection.async()
+        return commands.get()
             .<List<Object>>eval(SWAP, ScriptOutputType.MULTI, new String[] {key}, arguments)
             .toCompletableFuture()
             .thenApply(answer -> {
@@ -124,7 +126,7 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
     @Override
     protected CompletableFuture<Void> removeAsync(String key) {
         lastSeen.invalidate(key);
-        return connection.async().del(key).toCompletableFuture().thenApply(removed -> null);
+        return commands.get().del(key).toCompletableFuture().thenApply(removed -> null);
     }
 
     @Override

@@ -23,7 +23,7 @@ class RateLimitConfiguration {
     @Bean(destroyMethod = "close")
     RedisRateLimiter rateLimiter(RateLimitRedis redis, RateLimitProperties properties, MeterRegistry meters) {
         // Wall clock: bucket4j timestamps the shared bucket state, so every instance must agree on the time.
-        return new RedisRateLimiter(redis.connection(), properties, TimeMeter.SYSTEM_MILLISECONDS, meters);
+        return new RedisRateLimiter(redis, properties, TimeMeter.SYSTEM_MILLISECONDS, meters);
     }
 
     @Bean

@@ -20,7 +20,7 @@ import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.RedisConnectionException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -54,7 +54,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
 
-    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RateLimitRedis redis;
     private final AsyncProxyManager<String> proxyManager;
     private final RateLimitProperties properties;
     private final Cache<BucketId, AsyncBucketProxy> proxies;
@@ -66,17 +66,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param connection a connection configured by {@link RateLimitRedis} (short timeout, commands rejected while
-     *                   disconnected); not closed by this limiter
+     * @param redis      the limiter's Redis connection (short timeout, commands rejected while disconnected; may
+     *                   still be connecting); not closed by this limiter
      * @param clock      bucket4j client-side clock; must be wall-clock based and agree across instances
      *                   ({@link TimeMeter#SYSTEM_MILLISECONDS} in production)
      */
-    public RedisRateLimiter(StatefulRedisConnection<String, byte[]> connection, RateLimitProperties properties,
+    public RedisRateLimiter(RateLimitRedis redis, RateLimitProperties properties,
                             TimeMeter clock, MeterRegistry meterRegistry) {
-        this.connection = Objects.requireNonNull(connection, "connection");
+        this.redis = Objects.requireNonNull(redis, "redis");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.proxyManager = new OneTripProxyManager(connection, clock,
+        this.proxyManager = new OneTripProxyManager(redis::commands, clock,
             ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(properties.idleBucketExpiry()),
             properties.maxCachedBuckets(), properties.idleBucketExpiry())
             .asAsync();
@@ -90,6 +90,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             .description("1 while rate limiting decides locally because Redis is slow or unreachable")
             .strongReference(true)
             .register(meterRegistry);
+        if (!redis.isConnected()) {
+            enterDegradedMode(new RedisConnectionException("not connected to Redis yet"));
+        }
     }
 
     @Override
@@ -196,7 +199,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private Disposable probeUntilRedisAnswers() {
         return Flux.interval(properties.probeInterval(), Schedulers.parallel())
             .onBackpressureDrop()
-            .concatMap(tick -> Mono.fromCompletionStage(() -> connection.async().ping())
+            .concatMap(tick -> Mono.fromCompletionStage(() -> redis.commands().ping())
                 .timeout(properties.commandTimeout())
                 .map(pong -> true)
                 .onErrorReturn(false), 1)

@@ -57,7 +57,7 @@ class RedisOutageIT {
     @BeforeEach
     void startLimiterOnRedis() {
         server.start();
-        limiter = new RedisRateLimiter(redis.connection(), PROPERTIES, clock, registry);
+        limiter = new RedisRateLimiter(redis, PROPERTIES, clock, registry);
         // A cold JVM may miss the 50 ms budget on its first calls; start from a limiter that decides on Redis.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             limiter.consume("warm-up", POLICY, 1).block();

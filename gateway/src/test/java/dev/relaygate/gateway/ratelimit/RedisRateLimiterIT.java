@@ -29,7 +29,7 @@ class RedisRateLimiterIT {
 
     private final TestClock clock = new TestClock();
     private final RedisRateLimiter limiter =
-        new RedisRateLimiter(redis.connection(), PROPERTIES, clock, new SimpleMeterRegistry());
+        new RedisRateLimiter(redis, PROPERTIES, clock, new SimpleMeterRegistry());
     private final String organizationId = "org-" + UUID.randomUUID();
 
     @BeforeAll
@@ -82,7 +82,7 @@ class RedisRateLimiterIT {
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
         try (RedisRateLimiter restarted =
-                 new RedisRateLimiter(redis.connection(), PROPERTIES, clock, new SimpleMeterRegistry())) {
+                 new RedisRateLimiter(redis, PROPERTIES, clock, new SimpleMeterRegistry())) {
             StepVerifier.create(restarted.consume(organizationId, policy, 10))
                 .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
             StepVerifier.create(restarted.consume(organizationId, policy, 5))

@@ -34,7 +34,7 @@ class RedisRoundTripIT {
 
     private final TestClock clock = new TestClock();
     private final RedisRateLimiter limiter =
-        new RedisRateLimiter(redis.connection(), PROPERTIES, clock, new SimpleMeterRegistry());
+        new RedisRateLimiter(redis, PROPERTIES, clock, new SimpleMeterRegistry());
     private final MethodWeights weights = MethodWeights.defaults();
 
     @BeforeAll

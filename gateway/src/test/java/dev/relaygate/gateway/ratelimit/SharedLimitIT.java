@@ -33,8 +33,8 @@ class SharedLimitIT {
     void startTwoInstances() {
         redisA = RateLimitRedis.connect(TestRedis.url(), PROPERTIES);
         redisB = RateLimitRedis.connect(TestRedis.url(), PROPERTIES);
-        instanceA = new RedisRateLimiter(redisA.connection(), PROPERTIES, clock, new SimpleMeterRegistry());
-        instanceB = new RedisRateLimiter(redisB.connection(), PROPERTIES, clock, new SimpleMeterRegistry());
+        instanceA = new RedisRateLimiter(redisA, PROPERTIES, clock, new SimpleMeterRegistry());
+        instanceB = new RedisRateLimiter(redisB, PROPERTIES, clock, new SimpleMeterRegistry());
     }
 
     @AfterEach
