@@ -1,5 +1,6 @@
 package dev.relaygate.controlplane.key;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -246,7 +247,14 @@ public final class KeyPolicyValidator {
 
     private static String weakness(JWK jwk) {
         if (jwk instanceof RSAKey rsa) {
-            return rsa.size() < 2048 ? "RSA keys must have at least 2048 bits" : null;
+            // The gateway's bounds (docs/jwt-secured-keys.md): a key it would refuse must not be registered.
+            if (rsa.size() < 2048 || rsa.size() > 8192) {
+                return "RSA keys must have 2048 to 8192 bits";
+            }
+            BigInteger exponent = rsa.getPublicExponent().decodeToBigInteger();
+            boolean usable = exponent.compareTo(BigInteger.valueOf(3)) >= 0 && exponent.testBit(0)
+                && exponent.bitLength() <= 256;
+            return usable ? null : "RSA public exponent must be odd, at least 3 and below 2^256 (65537 is usual)";
         }
         if (jwk instanceof ECKey ec) {
             // Gateways verify ES256 only (docs/jwt-secured-keys.md), which is defined on P-256.

@@ -3,12 +3,15 @@ package dev.relaygate.controlplane.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -97,6 +100,25 @@ class KeyPolicyValidatorTest {
                 .extracting(ApiException.FieldProblem::field)
                 .containsExactly("policy.jwtPublicKeys[0]", "policy.jwtPublicKeys[1]", "policy.jwtPublicKeys[2]",
                         "policy.jwtPublicKeys[3]"));
+    }
+
+    @Test
+    void refusesRsaKeysTheGatewayWouldRefuse() {
+        RSAKey usable = JwkFixtures.rsa("usable", 2048);
+        KeyPolicyRequest request = new KeyPolicyRequest(null, null, null, null, null, false,
+                List.of(rsaJwk("even", usable, BigInteger.valueOf(65538)), rsaJwk("one", usable, BigInteger.ONE),
+                        rsaJwk("huge", usable, BigInteger.ONE.shiftLeft(256).add(BigInteger.ONE)),
+                        rsaJwk("f4", usable, BigInteger.valueOf(65537))));
+
+        assertThatThrownBy(() -> KeyPolicyValidator.validate(request))
+            .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.fieldProblems())
+                .extracting(ApiException.FieldProblem::field)
+                .containsExactly("policy.jwtPublicKeys[0]", "policy.jwtPublicKeys[1]", "policy.jwtPublicKeys[2]"));
+    }
+
+    /** {@code key}'s modulus with another public exponent, as a JWK object. */
+    private static Map<String, Object> rsaJwk(String kid, RSAKey key, BigInteger exponent) {
+        return new RSAKey.Builder(key.getModulus(), Base64URL.encode(exponent)).keyID(kid).build().toJSONObject();
     }
 
     @Test
