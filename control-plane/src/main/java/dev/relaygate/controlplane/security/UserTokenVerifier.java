@@ -3,14 +3,17 @@ package dev.relaygate.controlplane.security;
 import java.net.MalformedURLException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -33,6 +36,9 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 public final class UserTokenVerifier {
+
+    /** How long the last fetched JWKS keeps serving while the identity provider cannot be reached. */
+    static final Duration OUTAGE_TOLERANCE = Duration.ofHours(1);
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
@@ -72,6 +78,13 @@ public final class UserTokenVerifier {
             return JWKSourceBuilder
                 .create(properties.jwksUrl().toURL(), new DefaultResourceRetriever(timeout, timeout, 512 * 1024))
                 .cache(properties.jwksCacheTtl().toMillis(), properties.jwksTimeout().toMillis())
+                // Refresh shortly before expiry, on use; bounded so that short TTLs stay valid for nimbus.
+                .refreshAheadCache(Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME,
+                    properties.jwksCacheTtl().toMillis() / 4), false)
+                // At most one fetch per interval however many unknown kids arrive (nimbus requires it below the TTL).
+                .rateLimited(Math.min(30_000, properties.jwksCacheTtl().toMillis() / 2))
+                // While the identity provider is down, keep verifying with the keys it served last.
+                .outageTolerant(OUTAGE_TOLERANCE.toMillis())
                 .retrying(false)
                 .build();
         }
@@ -104,6 +117,15 @@ public final class UserTokenVerifier {
         JWTClaimsSet claims;
         try {
             claims = processor.process(jwt, null);
+        }
+        catch (KeySourceException e) {
+            if (e instanceof RateLimitReachedException) {
+                // An unknown kid again within the JWKS refresh limit: the token names a key the provider lacks.
+                throw invalid();
+            }
+            // The provider's keys could not be had at all (never fetched, or out of tolerance): not the caller's
+            // fault, and not an answer about the token.
+            throw ApiException.unavailable("The identity provider's signing keys cannot be fetched; try again shortly");
         }
         catch (Exception e) {
             // Why a token failed is logged by nobody and told to nobody: the answer is the same 401 for all.

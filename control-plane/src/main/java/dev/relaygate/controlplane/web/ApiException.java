@@ -47,6 +47,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.BAD_REQUEST, "Bad request", detail);
     }
 
+    public static ApiException unavailable(String detail) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail);
+    }
+
     public static ApiException invalidField(String field, String message) {
         return new ApiException(HttpStatus.BAD_REQUEST, "Invalid request", "The request has invalid fields",
                 List.of(new FieldProblem(field, message)));
