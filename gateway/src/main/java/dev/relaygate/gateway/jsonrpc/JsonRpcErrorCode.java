@@ -15,6 +15,8 @@ public enum JsonRpcErrorCode {
     FORBIDDEN(-32003, "forbidden by the key's policy", HttpStatus.FORBIDDEN),
     CHAIN_NOT_FOUND(-32004, "unknown chain", HttpStatus.NOT_FOUND),
     HTTP_METHOD_NOT_ALLOWED(-32600, "only POST is supported", HttpStatus.METHOD_NOT_ALLOWED),
+    HEADERS_TOO_LARGE(-32600, "request headers too large", HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
+    REQUEST_LINE_TOO_LONG(-32600, "request line too long", HttpStatus.URI_TOO_LONG),
     BODY_TOO_LARGE(-32005, "request body too large", HttpStatus.CONTENT_TOO_LARGE),
     LIMIT_EXCEEDED(-32005, "limit exceeded", HttpStatus.BAD_REQUEST),
     RATE_LIMITED(-32005, "rate limit exceeded", HttpStatus.TOO_MANY_REQUESTS),

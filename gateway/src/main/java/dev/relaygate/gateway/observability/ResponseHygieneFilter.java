@@ -16,14 +16,20 @@ import dev.relaygate.gateway.routing.ExchangeAttributes;
  */
 public final class ResponseHygieneFilter implements WebFilter, Ordered {
 
+    static final String CACHE_CONTROL = "no-store";
+
+    static final String CONTENT_TYPE_OPTIONS_HEADER = "X-Content-Type-Options";
+
+    static final String CONTENT_TYPE_OPTIONS = "nosniff";
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String id = RequestIds.accept(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
         exchange.getAttributes().put(ExchangeAttributes.REQUEST_ID, id);
         HttpHeaders headers = exchange.getResponse().getHeaders();
         headers.set(RequestIds.HEADER, id);
-        headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
+        headers.set(CONTENT_TYPE_OPTIONS_HEADER, CONTENT_TYPE_OPTIONS);
         return chain.filter(exchange);
     }
 

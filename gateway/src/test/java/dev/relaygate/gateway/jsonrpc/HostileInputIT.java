@@ -122,10 +122,12 @@ class HostileInputIT extends GatewayIntegrationTest {
             request("GET", HttpMethod.GET, "").expect(error(405, -32600, "null")),
             request("PUT with a valid call", HttpMethod.PUT, CALL).expect(error(405, -32600, "null")),
 
-            // Refused by the HTTP server before any gateway code runs: an empty answer, never a 5xx.
+            // Refused while the HTTP server decodes the request head, before any route or filter runs: the body is
+            // never read, so id null, and the connection is closed.
             post("header of 20000 bytes", CALL).header("X-Padding", "p".repeat(20_000))
-                .expect(emptyAnswer(431)),
-            post("request line of 10000 bytes", CALL).query("q".repeat(10_000)).expect(emptyAnswer(414)),
+                .expect(refusedHead(431, "request headers too large")),
+            post("request line of 10000 bytes", CALL).query("q".repeat(10_000))
+                .expect(refusedHead(414, "request line too long")),
 
             // Odd but acceptable: relayed untouched, the upstream's answer comes back.
             post("batch of 100 calls", batchOf(100)).expect(batch(results(100)).andRelayed()),
@@ -158,13 +160,11 @@ class HostileInputIT extends GatewayIntegrationTest {
         byte[] body = result.getResponseBody();
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         assertThat(result.getStatus().value()).as(text).isEqualTo(hostile.expected.status);
-        if (hostile.expected.json) {
-            assertThat(result.getResponseHeaders().getContentType()).isNotNull()
-                .matches(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON));
-        }
+        assertThat(result.getResponseHeaders().getContentType()).isNotNull()
+            .matches(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON));
         assertThat(text).doesNotContain("Exception", "\tat ", "<html", "\"timestamp\"", "\"path\"", "\"trace\"");
         assertThat(UPSTREAM.requests() - relayedBefore).as("requests relayed").isEqualTo(hostile.expected.relayed ? 1 : 0);
-        hostile.expected.check(text);
+        hostile.expected.check(text, result.getResponseHeaders());
     }
 
     // --- the table's vocabulary ---
@@ -220,9 +220,19 @@ class HostileInputIT extends GatewayIntegrationTest {
         });
     }
 
-    /** Refused by the HTTP server itself (Reactor Netty's limits) with {@code status} and no body. */
-    private static Expected emptyAnswer(int status) {
-        return new Expected(status, false, false, text -> assertThat(text).isEmpty());
+    /**
+     * A request head over the HTTP server's limits, answered by the gateway's pipeline handler with {@code status},
+     * one -32600 error with id null, the headers every answer carries, and the connection closed.
+     */
+    private static Expected refusedHead(int status, String message) {
+        return new Expected(status, false, text -> assertThat(text).isEqualTo(
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"" + message + "\"}}"))
+            .withHeaders(headers -> {
+                assertThat(headers.getFirst("X-Request-Id")).matches("[0-9a-f]{32}");
+                assertThat(headers.getCacheControl()).isEqualTo("no-store");
+                assertThat(headers.getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
+                assertThat(headers.getConnection()).containsExactly("close");
+            });
     }
 
     /** Relayed as sent; the upstream's answer comes back unchanged. */
@@ -268,18 +278,24 @@ class HostileInputIT extends GatewayIntegrationTest {
     }
 
     /** What a hostile request must get. */
-    record Expected(int status, boolean relayed, boolean json, java.util.function.Consumer<String> body) {
+    record Expected(int status, boolean relayed, java.util.function.Consumer<String> body,
+            java.util.function.Consumer<HttpHeaders> headers) {
 
         Expected(int status, boolean relayed, java.util.function.Consumer<String> body) {
-            this(status, relayed, true, body);
+            this(status, relayed, body, headers -> { });
         }
 
         Expected andRelayed() {
-            return new Expected(status, true, json, body);
+            return new Expected(status, true, body, headers);
         }
 
-        void check(String text) {
+        Expected withHeaders(java.util.function.Consumer<HttpHeaders> check) {
+            return new Expected(status, relayed, body, check);
+        }
+
+        void check(String text, HttpHeaders answerHeaders) {
             body.accept(text);
+            headers.accept(answerHeaders);
         }
     }
 
