@@ -5,6 +5,10 @@ import java.time.Duration;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole gateway while its Redis is gone: keys already seen keep working, new keys come from the control
+ * The whole gateway while its Redis is gone or frozen ({@code CLIENT PAUSE}): keys already seen keep working, new keys come from the control
  * plane, rate limits are decided locally (degraded, and shown as such), no answer is a 5xx, and everything
  * returns to Redis by itself when it comes back. The gateway here has a Redis of its own, which the test stops,
  * and a control plane that knows every key and plan (its Redis starts empty, as after a Redis data loss).
@@ -101,6 +105,27 @@ class GatewayRedisOutageIT {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(degraded()).isZero());
         health().jsonPath("$.components.rateLimit.details.mode").isEqualTo("shared");
         call(key).expectStatus().isOk();
+    }
+
+    @Test
+    void servesEveryCallWithoutA5xxWhileRedisIsFrozenAndReturnsToRedisByItself() {
+        String key = activeKey();
+        call(key).expectStatus().isOk();
+
+        try (RedisCommandStats admin = new RedisCommandStats(REDIS.url())) {
+            admin.connection().sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(3_000).add("ALL"));
+            for (int i = 0; i < 30; i++) {
+                call(key)
+                    .expectStatus().isOk()
+                    .expectHeader().exists(RateLimitFilter.REMAINING_HEADER);
+            }
+            assertThat(degraded()).isEqualTo(1);
+            health().jsonPath("$.components.rateLimit.details.mode").isEqualTo("degraded");
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(degraded()).isZero());
+            call(key).expectStatus().isOk();
+        }
     }
 
     @Test
