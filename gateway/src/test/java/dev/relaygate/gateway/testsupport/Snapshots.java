@@ -56,6 +56,12 @@ public final class Snapshots implements AutoCloseable {
                 + "\",\"version\":" + snapshot.get("version").asLong() + ",\"at\":\"2026-11-23T08:00:00Z\"}");
     }
 
+    /** Announces a changed plan snapshot on the invalidation channel. */
+    public void announcePlan(ObjectNode snapshot) {
+        redis().publish(CHANNEL, "{\"schema\":1,\"kind\":\"plan\",\"id\":\"" + snapshot.get("planId").asString()
+                + "\",\"version\":" + snapshot.get("version").asLong() + ",\"at\":\"2026-11-23T08:00:00Z\"}");
+    }
+
     /** A contract example from docs/contracts/, read from the repository (tests run in the module folder). */
     public static JsonNode contract(String name) {
         try {
