@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.relaygate.local.ControlPlaneApi;
@@ -32,6 +33,7 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Convert;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -149,6 +151,31 @@ class EndToEndSmokeIT {
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
             .until(() -> post(url, call).statusCode() == 401);
         assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aPlanEditReachesTheGatewayWithinOneSecond() throws Exception {
+        String organization = admin.createOrganization("Plan edit");
+        ObjectNode plan = JSON.createObjectNode()
+            .put("name", "e2e-" + UUID.randomUUID().toString().substring(0, 8))
+            .put("computeUnitsPerSecond", 1_000).put("burstComputeUnits", 2_000)
+            .put("computeUnitsPerMinute", 50_000).put("monthlyComputeUnits", 100_000_000)
+            .put("maxBatchSize", 100).put("maxBodyBytes", 1_048_576).put("publicPlan", false);
+        plan.putArray("allowedChains");
+        plan.putArray("methodClasses").add("standard");
+        String planId = admin.send("POST", "/v1/plans", plan, 201).get("id").asString();
+        admin.send("PUT", "/v1/organizations/" + organization + "/plan",
+            JSON.createObjectNode().put("planId", planId), 200);
+        String url = stack.gatewayUrl() + "/v1/anvil/" + admin.createKey(organization, "plan edit").get("secret").asString();
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_chainId\",\"params\":[]}";
+        assertThat(post(url, call).headers().firstValue("RateLimit-Limit")).hasValue("2000");
+
+        admin.send("PATCH", "/v1/plans/" + planId, JSON.createObjectNode().put("burstComputeUnits", 3_000), 200);
+        long editedAt = System.nanoTime();
+
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+            .until(() -> post(url, call).headers().firstValue("RateLimit-Limit").orElse("").equals("3000"));
+        assertThat(Duration.ofNanos(System.nanoTime() - editedAt)).isLessThan(Duration.ofSeconds(1));
     }
 
     private static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
