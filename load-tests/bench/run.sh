@@ -10,6 +10,7 @@
 #   apt-get install -y wrk nginx-light libnginx-mod-http-echo redis-server
 #
 # Environment: DURATION (seconds a run, default 10), ROUNDS (default 3), CONNECTIONS (default "50 8"),
+#              WARMUP (seconds of JIT warm-up per gateway route, default 20),
 #              GATEWAY_JAVA_OPTS (extra JVM flags for the gateway), SKIP_BUILD=1 (use the built jar).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +20,7 @@ cd "$root"
 
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-20}
 CONNECTIONS=${CONNECTIONS:-"50 8"}
 UPSTREAM_PORT=18545
 PROXY_PORT=18081
@@ -101,9 +103,10 @@ done
 accepts() { curl -fs "http://127.0.0.1:$UPSTREAM_PORT/stub_status" | awk 'NR==3 {print $1}'; }
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
 
-echo "warming up the gateway (JIT) ..."
-wrk -t2 -c50 -d10s -s "$here/post.lua" "${url[c]}" >/dev/null
-wrk -t2 -c50 -d10s -s "$here/post.lua" "${url[d]}" >/dev/null
+# Round 1 used to run visibly colder than rounds 2-3 after 10 s of warm-up per route: 20 s each by default.
+echo "warming up the gateway (JIT, ${WARMUP} s per route) ..."
+wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[c]}" >/dev/null
+wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[d]}" >/dev/null
 
 raw="$work/runs.tsv"
 : > "$raw"
@@ -137,7 +140,7 @@ col() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$r
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB;"
   echo "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(nginx -v 2>&1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); redis $(redis-server --version | awk '{print $3}')."
   echo "Everything on one machine over loopback; wrk -t2 with a JSON-RPC POST (load-tests/bench/post.lua);"
-  echo "$ROUNDS interleaved rounds of ${DURATION} s per target and concurrency; medians shown. Gateway JVM flags: '${GATEWAY_JAVA_OPTS:-none}'."
+  echo "$ROUNDS interleaved rounds of ${DURATION} s per target and concurrency, after ${WARMUP} s of warm-up per gateway route; medians shown. Gateway JVM flags: '${GATEWAY_JAVA_OPTS:-none}'."
   echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means connection reuse."
   echo
   for c in $CONNECTIONS; do
