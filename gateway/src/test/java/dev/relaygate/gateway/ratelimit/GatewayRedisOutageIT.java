@@ -92,14 +92,7 @@ class GatewayRedisOutageIT {
         call(key).expectStatus().isOk();
 
         REDIS.stop();
-        for (int i = 0; i < 30; i++) {
-            call(key)
-                .expectStatus().isOk()
-                .expectHeader().exists(RateLimitFilter.REMAINING_HEADER);
-        }
-
-        assertThat(degraded()).isEqualTo(1);
-        health().jsonPath("$.components.rateLimit.details.mode").isEqualTo("degraded");
+        servesThirtyCallsDegraded(key);
 
         REDIS.start();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(degraded()).isZero());
@@ -115,13 +108,7 @@ class GatewayRedisOutageIT {
         try (RedisCommandStats admin = new RedisCommandStats(REDIS.url())) {
             admin.connection().sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(3_000).add("ALL"));
-            for (int i = 0; i < 30; i++) {
-                call(key)
-                    .expectStatus().isOk()
-                    .expectHeader().exists(RateLimitFilter.REMAINING_HEADER);
-            }
-            assertThat(degraded()).isEqualTo(1);
-            health().jsonPath("$.components.rateLimit.details.mode").isEqualTo("degraded");
+            servesThirtyCallsDegraded(key);
 
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(degraded()).isZero());
             call(key).expectStatus().isOk();
@@ -133,6 +120,17 @@ class GatewayRedisOutageIT {
         REDIS.stop();
 
         call(activeKey()).expectStatus().isOk();
+    }
+
+    /** 30 calls on {@code key}, each a 200 with rate-limit headers, decided locally and shown as degraded. */
+    private void servesThirtyCallsDegraded(String key) {
+        for (int i = 0; i < 30; i++) {
+            call(key)
+                .expectStatus().isOk()
+                .expectHeader().exists(RateLimitFilter.REMAINING_HEADER);
+        }
+        assertThat(degraded()).isEqualTo(1);
+        health().jsonPath("$.components.rateLimit.details.mode").isEqualTo("degraded");
     }
 
     /** A new active key that only the control plane knows (this gateway's Redis starts empty). */
