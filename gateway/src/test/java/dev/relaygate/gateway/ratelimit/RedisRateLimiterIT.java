@@ -100,6 +100,25 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void startsAFreshBucketWhenRedisLostTheOneThisInstanceLastSaw() {
+        // An expiry, a flush or a restarted Redis: the remembered state no longer matches, and the swap that finds
+        // no bucket at all makes the retry start from a full one.
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        StepVerifier.create(limiter.consume(organizationId, policy, 90))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+
+        stats.connection().sync().del(RateLimitKeys.organization(organizationId));
+
+        StepVerifier.create(limiter.consume(organizationId, policy, 50))
+            .assertNext(decision -> {
+                assertThat(decision.allowed()).isTrue();
+                assertThat(decision.remaining()).isEqualTo(50);
+            })
+            .verifyComplete();
+        assertThat(stats.exists(RateLimitKeys.organization(organizationId))).isTrue();
+    }
+
+    @Test
     void admitsAgainOnceTheBucketHasRefilled() {
         RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
         StepVerifier.create(limiter.consume(organizationId, policy, 100))
