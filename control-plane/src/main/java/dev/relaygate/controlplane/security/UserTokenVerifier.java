@@ -82,7 +82,8 @@ public final class UserTokenVerifier {
                 .refreshAheadCache(Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME,
                     properties.jwksCacheTtl().toMillis() / 4), false)
                 // At most one fetch per interval however many unknown kids arrive (nimbus requires it below the TTL).
-                .rateLimited(Math.min(30_000, properties.jwksCacheTtl().toMillis() / 2))
+                .rateLimited(Math.min(JWKSourceBuilder.DEFAULT_RATE_LIMIT_MIN_INTERVAL,
+                    properties.jwksCacheTtl().toMillis() / 2))
                 // While the identity provider is down, keep verifying with the keys it served last.
                 .outageTolerant(OUTAGE_TOLERANCE.toMillis())
                 .retrying(false)

@@ -20,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import reactor.test.StepVerifier;
 
 import dev.relaygate.controlplane.testsupport.TestJwks;
+import dev.relaygate.controlplane.testsupport.Tokens;
 import dev.relaygate.controlplane.web.ApiException;
 
 /**
@@ -79,7 +80,7 @@ class UserTokenVerifierJwksOutageTest {
     }
 
     private UserTokenVerifier verifier(Duration cacheTtl) {
-        JwtProperties properties = new JwtProperties(null, "relaygate-local", "relaygate-control-plane",
+        JwtProperties properties = new JwtProperties(null, Tokens.ISSUER, Tokens.AUDIENCE,
             URI.create("http://127.0.0.1:" + provider.port() + PATH), "RS256", "relaygate_admin",
             Duration.ofSeconds(30), Duration.ofSeconds(1), cacheTtl);
         return new UserTokenVerifier(properties);

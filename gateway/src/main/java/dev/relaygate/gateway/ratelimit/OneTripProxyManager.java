@@ -60,7 +60,6 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
 
     private final Supplier<RedisAsyncCommands<String, byte[]>> commands;
     private final ExpirationAfterWriteStrategy expiration;
-    private final TimeMeter clock;
     /** Last state seen in Redis per bucket; {@link #ABSENT} when Redis held none. */
     private final Cache<String, byte[]> lastSeen;
 
@@ -69,7 +68,6 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
                         ExpirationAfterWriteStrategy expiration, long maxBuckets, Duration idleExpiry) {
         super(ClientSideConfig.getDefault().withClientClock(clock).withExpirationAfterWriteStrategy(expiration));
         this.commands = Objects.requireNonNull(commands, "commands");
-        this.clock = clock;
         this.expiration = expiration;
         this.lastSeen = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfterAccess(idleExpiry).build();
     }
@@ -93,7 +91,7 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
     }
 
     private CompletableFuture<Boolean> swap(String key, byte[] expected, byte[] replacement, RemoteBucketState state) {
-        long ttlMillis = expiration.calculateTimeToLiveMillis(state, clock.currentTimeNanos());
+        long ttlMillis = expiration.calculateTimeToLiveMillis(state, currentTimeNanos());
         byte[][] arguments = {expected == null ? ABSENT : expected, replacement, ascii(Math.max(0, ttlMillis))};
         return commands.get()
             .<List<Object>>eval(SWAP, ScriptOutputType.MULTI, new String[] {key}, arguments)
