@@ -15,10 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.relaygate.gateway.testsupport.TestRedis;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Flux;
 
@@ -103,8 +99,7 @@ class RedisOutageIT {
     void answersWithinTheCommandTimeoutWhenRedisIsFrozen() {
         assertThat(consume(organizationId, 1)).allMatch(RateLimitDecision::allowed);
 
-        admin.connection().sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
-            new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(2_000).add("ALL"));
+        server.pauseClients(Duration.ofSeconds(2));
         long started = System.nanoTime();
         RateLimitDecision first = limiter.consume(organizationId, POLICY, 1).block(Duration.ofSeconds(1));
         Duration firstAnswer = Duration.ofNanos(System.nanoTime() - started);

@@ -4,6 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 
 import redis.embedded.RedisServer;
 
@@ -85,6 +93,18 @@ public final class TestRedis {
             }
             catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Freezes the server for {@code duration}: {@code CLIENT PAUSE ms ALL}, every client's commands wait. */
+        public void pauseClients(Duration duration) {
+            RedisClient client = RedisClient.create(url());
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(duration.toMillis()).add("ALL"));
+            }
+            finally {
+                client.shutdown();
             }
         }
 
