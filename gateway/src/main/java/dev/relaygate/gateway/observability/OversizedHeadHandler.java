@@ -99,7 +99,7 @@ public final class OversizedHeadHandler extends ChannelDuplexHandler {
     static FullHttpResponse response(JsonRpcErrorCode code) {
         byte[] body = JsonRpcErrors.error(code, JsonRpcId.NULL, null);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(code.status().value()), Unpooled.wrappedBuffer(body));
+                HttpResponseStatus.valueOf(code.status()), Unpooled.wrappedBuffer(body));
         HttpHeaders headers = response.headers();
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

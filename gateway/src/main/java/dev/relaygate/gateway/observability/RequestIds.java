@@ -12,6 +12,9 @@ public final class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
 
+    /** The exchange attribute holding the id on paths the Spring application serves. */
+    public static final String ATTRIBUTE = "relaygate.requestId";
+
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();

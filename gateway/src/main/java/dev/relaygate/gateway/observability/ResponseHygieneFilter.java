@@ -6,26 +6,24 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-
-import dev.relaygate.gateway.routing.ExchangeAttributes;
-
 /**
- * Runs for every request, matched by a route or not: gives it a request id (echoed in {@code X-Request-Id}
- * and kept in {@link ExchangeAttributes#REQUEST_ID} for log lines), and marks every answer
+ * Runs for every request the Spring application serves (everything but the JSON-RPC endpoint, which sets the same
+ * headers itself): gives it a request id (echoed in {@code X-Request-Id} and kept in {@link RequestIds#ATTRIBUTE}
+ * for log lines), and marks every answer
  * {@code Cache-Control: no-store} (answers are per key and per block) and {@code X-Content-Type-Options: nosniff}.
  */
 public final class ResponseHygieneFilter implements WebFilter, Ordered {
 
-    static final String CACHE_CONTROL = "no-store";
+    public static final String CACHE_CONTROL = "no-store";
 
-    static final String CONTENT_TYPE_OPTIONS_HEADER = "X-Content-Type-Options";
+    public static final String CONTENT_TYPE_OPTIONS_HEADER = "X-Content-Type-Options";
 
-    static final String CONTENT_TYPE_OPTIONS = "nosniff";
+    public static final String CONTENT_TYPE_OPTIONS = "nosniff";
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String id = RequestIds.accept(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
-        exchange.getAttributes().put(ExchangeAttributes.REQUEST_ID, id);
+        exchange.getAttributes().put(RequestIds.ATTRIBUTE, id);
         HttpHeaders headers = exchange.getResponse().getHeaders();
         headers.set(RequestIds.HEADER, id);
         headers.set(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);

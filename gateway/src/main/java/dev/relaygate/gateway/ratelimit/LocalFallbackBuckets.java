@@ -17,7 +17,7 @@ import io.github.bucket4j.local.LocalBucketBuilder;
  */
 final class LocalFallbackBuckets {
 
-    private final Cache<BucketId, Bucket> buckets;
+    private final Cache<String, Bucket> buckets;
     private final TimeMeter clock;
     private final int instanceCount;
 
@@ -33,13 +33,13 @@ final class LocalFallbackBuckets {
 
     RateLimitDecision consume(String organizationId, RateLimitPolicy policy, long cost) {
         long limit = BucketShapes.limit(policy, instanceCount);
-        ConsumptionProbe probe = bucket(RateLimitKeys.organization(organizationId), policy)
+        ConsumptionProbe probe = bucket(RateLimitKeys.organization(organizationId, policy), policy)
             .tryConsumeAndReturnRemaining(cost);
         return probe.isConsumed() ? BucketShapes.allowed(limit, probe) : BucketShapes.refused(limit, probe);
     }
 
     private Bucket bucket(String name, RateLimitPolicy policy) {
-        return buckets.get(new BucketId(name, policy.planVersion()), id -> {
+        return buckets.get(name, id -> {
             LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(clock);
             for (Bandwidth band : BucketShapes.configuration(policy, instanceCount).getBandwidths()) {
                 builder.addLimit(band);

@@ -1,11 +1,15 @@
 package dev.relaygate.gateway.ratelimit;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -18,6 +22,7 @@ import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCom
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AsyncCompareAndSwapOperation;
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndSwapOperation;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
@@ -56,6 +61,9 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
         return {0, current}
         """;
 
+    /** The script's SHA-1, by which it is called ({@code EVALSHA}) so that its text is not sent with every check. */
+    static final String SWAP_SHA = sha1Hex(SWAP);
+
     private static final byte[] ABSENT = new byte[0];
 
     private final Supplier<RedisAsyncCommands<String, byte[]>> commands;
@@ -93,9 +101,15 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
     private CompletableFuture<Boolean> swap(String key, byte[] expected, byte[] replacement, RemoteBucketState state) {
         long ttlMillis = expiration.calculateTimeToLiveMillis(state, currentTimeNanos());
         byte[][] arguments = {expected == null ? ABSENT : expected, replacement, ascii(Math.max(0, ttlMillis))};
-        return commands.get()
-            .<List<Object>>eval(SWAP, ScriptOutputType.MULTI, new String[] {key}, arguments)
+        RedisAsyncCommands<String, byte[]> redis = commands.get();
+        String[] keys = {key};
+        return redis.<List<Object>>evalsha(SWAP_SHA, ScriptOutputType.MULTI, keys, arguments)
             .toCompletableFuture()
+            // A Redis that does not know the script yet (first use, restart, SCRIPT FLUSH) answers NOSCRIPT, which
+            // is safe to retry: nothing ran. EVAL runs it once with its text and caches it for the next EVALSHA.
+            .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                ? redis.<List<Object>>eval(SWAP, ScriptOutputType.MULTI, keys, arguments).toCompletableFuture()
+                : CompletableFuture.failedFuture(failure))
             .thenApply(answer -> {
                 if (answer.get(0) instanceof Long swapped && swapped == 1L) {
                     lastSeen.put(key, replacement);
@@ -110,6 +124,19 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
                     lastSeen.invalidate(key);
                 }
             });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String sha1Hex(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
     }
 
     private static byte[] ascii(long value) {

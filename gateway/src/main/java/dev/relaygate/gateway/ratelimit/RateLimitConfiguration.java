@@ -9,8 +9,7 @@ import dev.relaygate.gateway.config.RedisProperties;
 
 /**
  * The rate limiter's beans: its own Redis connection (short timeouts, commands rejected while disconnected),
- * the Redis token buckets with their local fallback, the method price list, the hot-path filter and the
- * health indicator. See docs/rate-limiting.md.
+ * the Redis token buckets with their local fallback, the method price list and the health indicator. See docs/rate-limiting.md.
  */
 @Configuration(proxyBeanMethods = false)
 class RateLimitConfiguration {
@@ -29,11 +28,6 @@ class RateLimitConfiguration {
     @Bean
     MethodWeights methodWeights(MethodWeightProperties overrides) {
         return MethodWeights.from(overrides);
-    }
-
-    @Bean
-    RateLimitFilter rateLimitFilter(RateLimiter limiter, MethodWeights weights) {
-        return new RateLimitFilter(limiter, weights);
     }
 
     @Bean

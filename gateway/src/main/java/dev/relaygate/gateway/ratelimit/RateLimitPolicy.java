@@ -7,18 +7,13 @@ package dev.relaygate.gateway.ratelimit;
  * @param computeUnitsPerSecond sustained rate: compute units refilled per second
  * @param burstComputeUnits     bucket capacity: what may be spent at once after a quiet period
  * @param computeUnitsPerMinute a second band: compute units per rolling minute
- * @param planVersion           the snapshot's {@code version}; a higher version reconfigures live buckets
  */
-public record RateLimitPolicy(long computeUnitsPerSecond, long burstComputeUnits, long computeUnitsPerMinute,
-                              long planVersion) {
+public record RateLimitPolicy(long computeUnitsPerSecond, long burstComputeUnits, long computeUnitsPerMinute) {
 
     public RateLimitPolicy {
         requirePositive(computeUnitsPerSecond, "computeUnitsPerSecond");
         requirePositive(burstComputeUnits, "burstComputeUnits");
         requirePositive(computeUnitsPerMinute, "computeUnitsPerMinute");
-        if (planVersion < 0) {
-            throw new IllegalArgumentException("planVersion must not be negative: " + planVersion);
-        }
     }
 
     private static void requirePositive(long value, String name) {

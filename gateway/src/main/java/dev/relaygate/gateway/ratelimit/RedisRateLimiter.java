@@ -13,7 +13,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
@@ -57,7 +56,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final RateLimitRedis redis;
     private final AsyncProxyManager<String> proxyManager;
     private final RateLimitProperties properties;
-    private final Cache<BucketId, AsyncBucketProxy> proxies;
+    private final Cache<String, AsyncBucketProxy> proxies;
     private final LocalFallbackBuckets fallback;
     private final RefusalMemo refusals;
     private final TimeMeter clock;
@@ -119,7 +118,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private Mono<RateLimitDecision> consumeInRedis(String organizationId, RateLimitPolicy policy, long cost) {
         long limit = BucketShapes.limit(policy, 1);
-        BucketId bucket = new BucketId(RateLimitKeys.organization(organizationId), policy.planVersion());
+        String bucket = RateLimitKeys.organization(organizationId, policy);
         long now = clock.currentTimeNanos();
         Optional<RateLimitDecision> known = refusals.recall(bucket, cost, now);
         if (known.isPresent()) {
@@ -132,20 +131,18 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                 : refused(bucket, cost, now, BucketShapes.refused(limit, probe)));
     }
 
-    private RateLimitDecision refused(BucketId bucket, long cost, long now, RateLimitDecision decision) {
+    private RateLimitDecision refused(String bucket, long cost, long now, RateLimitDecision decision) {
         refusals.remember(bucket, cost, now, decision);
         return decision;
     }
 
-    private AsyncBucketProxy proxy(BucketId bucket, RateLimitPolicy policy) {
-        return proxies.get(bucket, id -> {
+    /** The bucket's proxy; its name carries its shape ({@link RateLimitKeys}), so it has one configuration. */
+    private AsyncBucketProxy proxy(String bucket, RateLimitPolicy policy) {
+        return proxies.get(bucket, name -> {
             BucketConfiguration configuration = BucketShapes.configuration(policy, 1);
             return proxyManager.builder()
-                // A newer plan version replaces the stored configuration in place, keeping the tokens
-                // the bucket holds (clamped to the new capacity) instead of refilling it.
-                .withImplicitConfigurationReplacement(policy.planVersion(), TokensInheritanceStrategy.AS_IS)
                 .withOptimization(optimization(policy))
-                .build(id.name(), () -> CompletableFuture.completedFuture(configuration));
+                .build(name, () -> CompletableFuture.completedFuture(configuration));
         });
     }
 

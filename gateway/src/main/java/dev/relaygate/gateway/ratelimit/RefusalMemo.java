@@ -13,7 +13,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  */
 final class RefusalMemo {
 
-    private final Cache<BucketId, Refusal> refusals;
+    private final Cache<String, Refusal> refusals;
 
     RefusalMemo(long maxEntries) {
         this.refusals = Caffeine.newBuilder()
@@ -23,7 +23,7 @@ final class RefusalMemo {
     }
 
     /** A refusal to repeat for a request of {@code cost} at {@code nowNanos}, if one still holds. */
-    Optional<RateLimitDecision> recall(BucketId bucket, long cost, long nowNanos) {
+    Optional<RateLimitDecision> recall(String bucket, long cost, long nowNanos) {
         Refusal refusal = refusals.getIfPresent(bucket);
         if (refusal == null || cost < refusal.cost() || nowNanos >= refusal.retryAtNanos()) {
             return Optional.empty();
@@ -34,7 +34,7 @@ final class RefusalMemo {
             RateLimitDecision.ceilSeconds(resetNanos), Duration.ofNanos(waitNanos)));
     }
 
-    void remember(BucketId bucket, long cost, long nowNanos, RateLimitDecision refused) {
+    void remember(String bucket, long cost, long nowNanos, RateLimitDecision refused) {
         long retryAt = nowNanos + refused.retryAfter().toNanos();
         long resetAt = nowNanos + Duration.ofSeconds(refused.resetSeconds()).toNanos();
         refusals.put(bucket, new Refusal(cost, retryAt, resetAt, refused.limit()));

@@ -7,16 +7,24 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
 import dev.relaygate.gateway.config.UpstreamProperties;
+import dev.relaygate.gateway.io.BoundedBody;
 
 /**
  * Sends a request body, already read whole, to an upstream node over one shared pool of keep-alive
- * connections, and reads its answer whole. Sending a complete body with its Content-Length (rather than
+ * connections, and reads its answer. Sending a complete body with its Content-Length (rather than
  * streaming the client's body through) lets every connection go back to the pool after each call: measured
  * here, streaming bodies made the pool close and reopen connections under concurrency.
+ * <p>
+ * The answer is held to {@code maxResponseBytes} while it is read: a declared Content-Length above it is refused
+ * before a byte of the body is read, and a chunked answer is refused at the first chunk that crosses it, so that
+ * one huge answer (a {@code debug_traceBlock*} can be hundreds of MB) never sits whole in memory. A refused
+ * answer's connection is closed, not returned to the pool.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -49,12 +57,17 @@ public final class UpstreamClient implements AutoCloseable {
                     .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                 return out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
             })
-            .responseSingle((response, content) -> content.asByteArray()
-                .defaultIfEmpty(new byte[0])
-                .flatMap(bytes -> bytes.length > maxResponseBytes
-                        ? Mono.error(new UpstreamException("answer larger than " + maxResponseBytes + " bytes"))
-                        : Mono.just(new UpstreamResponse(response.status().code(),
-                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), bytes))));
+            .response(this::read)
+            .next();
+    }
+
+    private Mono<UpstreamResponse> read(HttpClientResponse response, ByteBufFlux content) {
+        String contentType = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        int status = response.status().code();
+        long declared = BoundedBody.contentLength(response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
+        return BoundedBody.read(content, declared, maxResponseBytes,
+                () -> new UpstreamException("answer larger than " + maxResponseBytes + " bytes"))
+            .map(bytes -> new UpstreamResponse(status, contentType, bytes));
     }
 
     @Override

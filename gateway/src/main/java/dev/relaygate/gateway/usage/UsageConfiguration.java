@@ -1,15 +1,13 @@
 package dev.relaygate.gateway.usage;
 
-import java.time.Clock;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The usage step's beans. The route places {@link UsageFilter} just before the relay; the usage pipeline
- * (a later issue) replaces the {@link UsageSink} bean.
+ * The usage recorder and its sink. The hot path hands the recorder a record for every relayed request; the usage
+ * pipeline (a later issue) replaces the {@link UsageSink} bean.
  */
 @Configuration(proxyBeanMethods = false)
 class UsageConfiguration {
@@ -24,10 +22,5 @@ class UsageConfiguration {
         // The drain only polls a queue and subscribes to the (non-blocking) sink: the shared parallel
         // scheduler is enough, no thread of its own.
         return new UsageRecorder(properties, sink, meters, Schedulers.parallel());
-    }
-
-    @Bean
-    UsageFilter usageFilter(UsageRecorder recorder, Clock clock) {
-        return new UsageFilter(recorder, clock);
     }
 }

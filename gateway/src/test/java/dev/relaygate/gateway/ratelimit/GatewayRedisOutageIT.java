@@ -120,7 +120,7 @@ class GatewayRedisOutageIT {
         for (int i = 0; i < 30; i++) {
             call(key)
                 .expectStatus().isOk()
-                .expectHeader().exists(RateLimitFilter.REMAINING_HEADER);
+                .expectHeader().exists("RateLimit-Remaining");
         }
         assertThat(degraded()).isEqualTo(1);
         health().jsonPath("$.components.rateLimit.details.mode").isEqualTo("degraded");

@@ -10,7 +10,7 @@ class LocalFallbackBucketsTest {
 
     private final TestClock clock = new TestClock();
     private final LocalFallbackBuckets buckets = new LocalFallbackBuckets(clock, 4, 1_000);
-    private final RateLimitPolicy policy = new RateLimitPolicy(40, 400, 24_000, 1);
+    private final RateLimitPolicy policy = new RateLimitPolicy(40, 400, 24_000);
 
     @Test
     void holdsThePlanDividedByTheInstanceCount() {

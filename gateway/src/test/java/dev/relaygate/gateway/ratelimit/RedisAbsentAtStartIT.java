@@ -20,7 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class RedisAbsentAtStartIT {
 
     private static final RateLimitProperties PROPERTIES = RateLimitProperties.defaults().withInstanceCount(2);
-    private static final RateLimitPolicy POLICY = new RateLimitPolicy(1, 100, 6_000, 1);
+    private static final RateLimitPolicy POLICY = new RateLimitPolicy(1, 100, 6_000);
 
     private final TestClock clock = new TestClock();
     private final String organizationId = "org-" + UUID.randomUUID();
@@ -55,7 +55,7 @@ class RedisAbsentAtStartIT {
             RateLimitDecision shared = limiter.consume(organizationId, POLICY, 1).block(Duration.ofSeconds(5));
             assertThat(shared.allowed()).isTrue();
             assertThat(shared.limit()).isEqualTo(100);
-            assertThat(redis.connection().sync().exists(RateLimitKeys.organization(organizationId))).isEqualTo(1L);
+            assertThat(redis.connection().sync().exists(RateLimitKeys.organization(organizationId, POLICY))).isEqualTo(1L);
         }
     }
 }

@@ -25,7 +25,7 @@ import reactor.core.publisher.Flux;
 class RedisOutageIT {
 
     private static final RateLimitProperties PROPERTIES = RateLimitProperties.defaults().withInstanceCount(2);
-    private static final RateLimitPolicy POLICY = new RateLimitPolicy(1, 100, 6_000, 1);
+    private static final RateLimitPolicy POLICY = new RateLimitPolicy(1, 100, 6_000);
 
     private static TestRedis.Dedicated server;
     private static RateLimitRedis redis;
@@ -92,7 +92,7 @@ class RedisOutageIT {
         assertThat(degradedGauge()).isZero();
         String afterOutage = "org-" + UUID.randomUUID();
         assertThat(consume(afterOutage, 1)).allMatch(decision -> decision.allowed() && decision.limit() == 100);
-        assertThat(admin.exists(RateLimitKeys.organization(afterOutage))).isTrue();
+        assertThat(admin.exists(RateLimitKeys.organization(afterOutage, POLICY))).isTrue();
     }
 
     @Test

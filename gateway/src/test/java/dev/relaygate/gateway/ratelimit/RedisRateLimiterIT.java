@@ -53,7 +53,7 @@ class RedisRateLimiterIT {
     @Test
     void refusesTheRequestThatDoesNotFitAndSaysWhenToRetry() {
         // 10 CU/s sustained, burst 100: ten calls of 10 CU fit, the eleventh does not.
-        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000);
         for (int i = 0; i < 10; i++) {
             StepVerifier.create(limiter.consume(organizationId, policy, 10))
                 .assertNext(decision -> assertThat(decision.allowed()).isTrue())
@@ -77,7 +77,7 @@ class RedisRateLimiterIT {
     void aFreshInstanceContinuesFromTheBucketInRedis() {
         // A restarted (or another) gateway has never seen the bucket: its first guess that the bucket is new
         // fails the compare-and-swap, and it decides from the state Redis answered with instead.
-        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000);
         StepVerifier.create(limiter.consume(organizationId, policy, 95))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
@@ -103,11 +103,11 @@ class RedisRateLimiterIT {
     void startsAFreshBucketWhenRedisLostTheOneThisInstanceLastSaw() {
         // An expiry, a flush or a restarted Redis: the remembered state no longer matches, and the swap that finds
         // no bucket at all makes the retry start from a full one.
-        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000);
         StepVerifier.create(limiter.consume(organizationId, policy, 90))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
-        stats.connection().sync().del(RateLimitKeys.organization(organizationId));
+        stats.connection().sync().del(RateLimitKeys.organization(organizationId, policy));
 
         StepVerifier.create(limiter.consume(organizationId, policy, 50))
             .assertNext(decision -> {
@@ -115,12 +115,12 @@ class RedisRateLimiterIT {
                 assertThat(decision.remaining()).isEqualTo(50);
             })
             .verifyComplete();
-        assertThat(stats.exists(RateLimitKeys.organization(organizationId))).isTrue();
+        assertThat(stats.exists(RateLimitKeys.organization(organizationId, policy))).isTrue();
     }
 
     @Test
     void admitsAgainOnceTheBucketHasRefilled() {
-        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000);
         StepVerifier.create(limiter.consume(organizationId, policy, 100))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
         StepVerifier.create(limiter.consume(organizationId, policy, 10))
@@ -140,7 +140,7 @@ class RedisRateLimiterIT {
 
     @Test
     void chargesABatchTheSumOfItsCalls() {
-        RateLimitPolicy policy = new RateLimitPolicy(330, 660, 12_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(330, 660, 12_000);
         long batchCost = MethodWeights.defaults().cost("evm", List.of("eth_blockNumber", "eth_call", "eth_getLogs"));
 
         StepVerifier.create(limiter.consume(organizationId, policy, batchCost))
@@ -152,33 +152,34 @@ class RedisRateLimiterIT {
     }
 
     @Test
-    void aPlanChangeReconfiguresTheLiveBucketWithoutRefillingIt() {
-        RateLimitPolicy free = new RateLimitPolicy(10, 1_000, 60_000, 1);
-        StepVerifier.create(limiter.consume(organizationId, free, 900))
-            .assertNext(decision -> assertThat(decision.remaining()).isEqualTo(100)).verifyComplete();
+    void aPlanChangeHoldsTheOrganizationToTheNewLimitsAtOnce() {
+        RateLimitPolicy free = new RateLimitPolicy(10, 1_000, 60_000);
+        StepVerifier.create(limiter.consume(organizationId, free, 1_000))
+            .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
+        StepVerifier.create(limiter.consume(organizationId, free, 100))
+            .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
 
-        RateLimitPolicy upgraded = new RateLimitPolicy(20, 5_000, 60_000, 2);
-
-        // The 100 units left carry over: a reset would have answered 4,950.
-        StepVerifier.create(limiter.consume(organizationId, upgraded, 50))
+        // Moved to a plan with more room (at the same plan version, as two plans can be): its own bucket, full.
+        RateLimitPolicy paid = new RateLimitPolicy(20, 5_000, 60_000);
+        StepVerifier.create(limiter.consume(organizationId, paid, 4_000))
             .assertNext(decision -> {
                 assertThat(decision.allowed()).isTrue();
                 assertThat(decision.limit()).isEqualTo(5_000);
-                assertThat(decision.remaining()).isEqualTo(50);
+                assertThat(decision.remaining()).isEqualTo(1_000);
             })
             .verifyComplete();
-        StepVerifier.create(limiter.consume(organizationId, upgraded, 100))
-            .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
 
-        // And the new rate applies: 20 CU/s refills 100 units in 5 s (the old rate would need 10 s).
-        clock.advance(Duration.ofSeconds(5));
-        StepVerifier.create(limiter.consume(organizationId, upgraded, 100))
+        // Moved back: the free plan's limits again, and its bucket as it was left (still empty, not refilled).
+        StepVerifier.create(limiter.consume(organizationId, free, 100))
+            .assertNext(decision -> assertThat(decision.allowed()).isFalse()).verifyComplete();
+        clock.advance(Duration.ofSeconds(10));
+        StepVerifier.create(limiter.consume(organizationId, free, 100))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
     }
 
     @Test
     void holdsEveryOrganizationToThePlanInABucketOfItsOwn() {
-        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000);
         StepVerifier.create(limiter.consume(organizationId, policy, 80))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
@@ -196,18 +197,19 @@ class RedisRateLimiterIT {
 
     @Test
     void storesBucketsUnderTheDocumentedKeysWithAnExpiry() {
-        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000);
 
         StepVerifier.create(limiter.consume(organizationId, policy, 10))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
-        assertThat(stats.exists("rg:rl:org:" + organizationId)).isTrue();
-        assertThat(stats.ttlMillis("rg:rl:org:" + organizationId)).isPositive();
+        // rg:rl:org:{organizationId}:{burst}:{perSecond}:{perMinute}, as docs/rate-limiting.md says
+        assertThat(stats.exists("rg:rl:org:" + organizationId + ":100:10:6000")).isTrue();
+        assertThat(stats.ttlMillis("rg:rl:org:" + organizationId + ":100:10:6000")).isPositive();
     }
 
     @Test
     void refusesARequestCostingMoreThanTheBucketCanHold() {
-        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(10, 100, 6_000);
 
         StepVerifier.create(limiter.consume(organizationId, policy, 101))
             .assertNext(decision -> {

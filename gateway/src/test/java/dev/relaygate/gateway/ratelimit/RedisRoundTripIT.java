@@ -60,7 +60,7 @@ class RedisRoundTripIT {
     @Test
     void spendsAtMostOneRoundTripPerRelayedRequestOnAverage() {
         // A paid plan under steady traffic: ~290 requests/s of mixed EVM calls, within its sustained rate.
-        RateLimitPolicy growth = new RateLimitPolicy(10_000, 50_000, 600_000, 1);
+        RateLimitPolicy growth = new RateLimitPolicy(10_000, 50_000, 600_000);
         int requests = 5_000;
         stats.reset();
 
@@ -75,7 +75,7 @@ class RedisRoundTripIT {
 
     @Test
     void answersAFloodOfRefusedRequestsWithoutAskingRedis() {
-        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000, 1);
+        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000);
         String organizationId = "org-" + UUID.randomUUID();
         limiter.consume(organizationId, free, 660).block();
         stats.reset();
@@ -94,7 +94,7 @@ class RedisRoundTripIT {
     void spendsOneRoundTripPerRequestOnASmallPlan() {
         // Free plan: 660 CU burst leaves no unsynchronised room for a 26 CU call, so every admitted request is
         // decided in Redis: one compare-and-swap computed from the state this instance last saw.
-        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000, 1);
+        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000);
         int requests = 1_000;
         stats.reset();
 
@@ -110,7 +110,7 @@ class RedisRoundTripIT {
     void twoInstancesTakingTurnsOnASmallBucketCostAtMostTwoRoundTripsPerCheck() {
         // The worst case for remembered states: every check finds the other instance's write. Two instances on the
         // free plan, alternating, with the PROPERTIES' instance count of 1 (no unsynchronised allowance at all).
-        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000, 1);
+        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000);
         String organizationId = "org-" + UUID.randomUUID();
         try (RateLimitRedis otherRedis = RateLimitRedis.connect(server.url(), PROPERTIES);
              RedisRateLimiter other = new RedisRateLimiter(otherRedis, PROPERTIES, clock, new SimpleMeterRegistry())) {
@@ -135,6 +135,29 @@ class RedisRoundTripIT {
             // One failed swap and one retry per check at most when the instances do not race each other.
             assertThat((double) roundTrips / requests).isLessThanOrEqualTo(2.0);
         }
+    }
+
+    @Test
+    void callsTheBucketScriptByItsShaAndReloadsItWhenRedisForgotIt() {
+        RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000);
+        relay(free, 10, Duration.ofMillis(100));
+        stats.reset();
+
+        relay(free, 100, Duration.ofMillis(100));
+
+        // Every check that goes to Redis (the delaying optimisation decides some locally) calls the script by its
+        // SHA: its text is not sent again once Redis has it.
+        assertThat(stats.calls().getOrDefault("evalsha", 0L)).isBetween(50L, 100L);
+        assertThat(stats.calls()).doesNotContainKey("eval");
+
+        // A Redis that forgot its scripts (restart, SCRIPT FLUSH): one NOSCRIPT, one EVAL, then EVALSHA again.
+        stats.connection().sync().scriptFlush();
+        stats.reset();
+        List<RateLimitDecision> afterFlush = relay(free, 10, Duration.ofMillis(100));
+
+        assertThat(afterFlush).allMatch(RateLimitDecision::allowed);
+        assertThat(stats.calls().getOrDefault("eval", 0L)).isEqualTo(1);
+        assertThat(stats.calls().getOrDefault("evalsha", 0L)).isBetween(2L, 10L);
     }
 
     /** One key and organization, requests spaced by {@code gap} on the test clock, each priced by its method. */

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class RefusalMemoTest {
 
-    private static final BucketId BUCKET = new BucketId("rg:rl:key:k1", 1);
+    private static final String BUCKET = "rg:rl:org:o1:660:330:12000";
     private static final long SECOND = 1_000_000_000L;
 
     private final RefusalMemo memo = new RefusalMemo(100);
@@ -42,9 +42,9 @@ class RefusalMemoTest {
     }
 
     @Test
-    void keepsRefusalsOfAnotherPlanVersionApart() {
+    void keepsRefusalsOfABucketOfAnotherShapeApart() {
         memo.remember(BUCKET, 26, 10 * SECOND, refusal);
 
-        assertThat(memo.recall(new BucketId(BUCKET.name(), 2), 26, 10 * SECOND)).isEmpty();
+        assertThat(memo.recall("rg:rl:org:o1:5000:2500:120000", 26, 10 * SECOND)).isEmpty();
     }
 }

@@ -49,7 +49,7 @@ class SharedLimitIT {
     void twoInstancesTogetherAdmitNoMoreThanTheLimitPlusOnePercent() {
         // The clock stands still: no refill, so the burst is all that may ever be admitted.
         long limit = 50_000;
-        RateLimitPolicy policy = new RateLimitPolicy(1, limit, 3_000_000, 1);
+        RateLimitPolicy policy = new RateLimitPolicy(1, limit, 3_000_000);
         long cost = MethodWeights.defaults().cost("evm", "eth_call");
         String organizationId = "org-" + UUID.randomUUID();
         List<RedisRateLimiter> instances = List.of(instanceA, instanceB);

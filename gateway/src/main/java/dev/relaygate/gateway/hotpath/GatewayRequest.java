@@ -1,0 +1,47 @@
+package dev.relaygate.gateway.hotpath;
+
+import java.net.InetAddress;
+
+/**
+ * One JSON-RPC request as the hot path's steps see it, read off the wire once: nothing of Netty, nothing mutable
+ * (the body array is never written to).
+ *
+ * @param requestId the request's id ({@code X-Request-Id}, the caller's when well formed)
+ * @param path the chain and the key in the path
+ * @param body the body exactly as received
+ * @param apiKeyHeader {@code X-Api-Key}, or {@code null}
+ * @param authorization {@code Authorization}, or {@code null}
+ * @param origin {@code Origin}, or {@code null}
+ * @param peer the TCP peer's address, or {@code null}
+ * @param forwardedFor {@code X-Forwarded-For}, or {@code null}
+ */
+record GatewayRequest(String requestId, RequestPath path, byte[] body, String apiKeyHeader, String authorization,
+        String origin, InetAddress peer, String forwardedFor) {
+
+    private static final String BEARER = "Bearer ";
+
+    /** The caller's key: in the path, else in {@code X-Api-Key}, else as {@code Authorization: Bearer rgk_…}. */
+    String presentedKey() {
+        if (path.apiKey() != null) {
+            return path.apiKey();
+        }
+        if (apiKeyHeader != null) {
+            return apiKeyHeader.trim();
+        }
+        return bearer();
+    }
+
+    /** The bearer token of {@code Authorization}, or {@code null}. */
+    String bearer() {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return authorization.substring(BEARER.length()).trim();
+    }
+
+    /** Never prints the key or the body. */
+    @Override
+    public String toString() {
+        return "GatewayRequest[" + requestId + " " + path + "]";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.relaygate.gateway.hotpath;
+
+/** The HTTP header names the JSON-RPC endpoint reads and writes, defined once. */
+public final class HeaderNames {
+
+    /** A key presented in a header rather than in the path. */
+    public static final String API_KEY = "X-Api-Key";
+
+    public static final String RATE_LIMIT_LIMIT = "RateLimit-Limit";
+
+    public static final String RATE_LIMIT_REMAINING = "RateLimit-Remaining";
+
+    public static final String RATE_LIMIT_RESET = "RateLimit-Reset";
+
+    public static final String RETRY_AFTER = "Retry-After";
+
+    public static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    public static final String ORIGIN = "Origin";
+
+    public static final String VARY = "Vary";
+
+    public static final String ALLOW = "Allow";
+
+    public static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+
+    public static final String ALLOW_METHODS = "Access-Control-Allow-Methods";
+
+    public static final String ALLOW_HEADERS = "Access-Control-Allow-Headers";
+
+    public static final String EXPOSE_HEADERS = "Access-Control-Expose-Headers";
+
+    public static final String MAX_AGE = "Access-Control-Max-Age";
+
+    /** Request headers a browser dApp may send. */
+    static final String ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id";
+
+    /** Answer headers a browser dApp may read: the request id and the rate-limit state. */
+    static final String EXPOSED_HEADERS = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After";
+
+    private HeaderNames() {
+    }
+}

@@ -1,0 +1,275 @@
+package dev.relaygate.gateway.hotpath;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import dev.relaygate.gateway.auth.ApiKeyFormat;
+import dev.relaygate.gateway.auth.KeyPolicy;
+import dev.relaygate.gateway.auth.KeyResolver;
+import dev.relaygate.gateway.auth.PlanSnapshot;
+import dev.relaygate.gateway.auth.PolicyCheck;
+import dev.relaygate.gateway.auth.PolicyDecision;
+import dev.relaygate.gateway.auth.ResolvedKey;
+import dev.relaygate.gateway.auth.TrustedProxies;
+import dev.relaygate.gateway.jsonrpc.JsonRpcBatches;
+import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
+import dev.relaygate.gateway.jsonrpc.JsonRpcEnvelope;
+import dev.relaygate.gateway.jsonrpc.JsonRpcErrorCode;
+import dev.relaygate.gateway.jsonrpc.JsonRpcErrors;
+import dev.relaygate.gateway.jsonrpc.JsonRpcId;
+import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
+import dev.relaygate.gateway.jsonrpc.JsonRpcRefusal;
+import dev.relaygate.gateway.ratelimit.MethodWeights;
+import dev.relaygate.gateway.ratelimit.RateLimitDecision;
+import dev.relaygate.gateway.ratelimit.RateLimitPolicy;
+import dev.relaygate.gateway.ratelimit.RateLimiter;
+import dev.relaygate.gateway.routing.ChainCatalogue;
+import dev.relaygate.gateway.upstream.UpstreamClient;
+import dev.relaygate.gateway.upstream.UpstreamResponse;
+import dev.relaygate.gateway.usage.UsageRecord;
+import dev.relaygate.gateway.usage.UsageRecorder;
+
+/**
+ * The hot path, one step after another, over one {@link GatewayRequest}: read the JSON-RPC body, find the chain,
+ * resolve the key, apply its policy and plan, take compute units from the bucket, relay, and hand a usage record
+ * to the recorder. Each step asks a decider that knows nothing of HTTP ({@link JsonRpcReader},
+ * {@link ChainCatalogue}, {@link KeyResolver}, {@link PolicyCheck}, {@link RateLimiter}, {@link UpstreamClient})
+ * and turns its answer into the next step or into an {@link Answer}. Nothing here blocks or touches Netty.
+ */
+public final class HotPath {
+
+    private static final Logger log = LoggerFactory.getLogger(HotPath.class);
+
+    private final JsonRpcReader reader;
+
+    private final ChainCatalogue catalogue;
+
+    private final KeyResolver keys;
+
+    private final PolicyCheck policy;
+
+    private final TrustedProxies proxies;
+
+    private final MethodWeights weights;
+
+    private final RateLimiter limiter;
+
+    private final UpstreamClient upstream;
+
+    private final UsageRecorder usage;
+
+    private final Clock clock;
+
+    HotPath(JsonRpcReader reader, ChainCatalogue catalogue, KeyResolver keys, PolicyCheck policy,
+            TrustedProxies proxies, MethodWeights weights, RateLimiter limiter, UpstreamClient upstream,
+            UsageRecorder usage, Clock clock) {
+        this.reader = reader;
+        this.catalogue = catalogue;
+        this.keys = keys;
+        this.policy = policy;
+        this.proxies = proxies;
+        this.weights = weights;
+        this.limiter = limiter;
+        this.upstream = upstream;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    /** Answers a POST. */
+    Mono<Answer> handle(GatewayRequest request) {
+        JsonRpcReader.Result result = reader.read(request.body());
+        if (result instanceof JsonRpcReader.Rejected rejected) {
+            return Mono.just(Answer.error(rejected.code(), JsonRpcId.NULL, rejected.detail()));
+        }
+        JsonRpcEnvelope envelope = ((JsonRpcReader.Read) result).envelope();
+        JsonRpcCall single = envelope.calls().get(0);
+        if (!envelope.batch() && !single.valid()) {
+            return Mono.just(Answer.error(JsonRpcErrorCode.INVALID_REQUEST, single.id(), single.invalid()));
+        }
+        ChainCatalogue.Chain chain = catalogue.find(request.path().chain()).orElse(null);
+        if (chain == null) {
+            return Mono.just(Answer.error(JsonRpcErrorCode.CHAIN_NOT_FOUND, envelope.wholeRequestId(), null));
+        }
+        return keys.resolve(request.presentedKey())
+            .map(Lookup::found)
+            .defaultIfEmpty(Lookup.REFUSED)
+            .onErrorResume(failure -> {
+                log.warn("Request {}: key lookup failed: {}", request.requestId(), failure.toString());
+                return Mono.just(Lookup.UNAVAILABLE);
+            })
+            .flatMap(lookup -> lookup.key() == null
+                    ? Mono.just(Answer.error(lookup == Lookup.UNAVAILABLE ? JsonRpcErrorCode.KEY_SERVICE_UNAVAILABLE
+                            : JsonRpcErrorCode.UNAUTHORIZED, envelope.wholeRequestId(), null))
+                    : admit(request, chain, envelope, lookup.key()));
+    }
+
+    /**
+     * Answers a CORS preflight. With the key in the path, the origin must pass the key's allowlist (an empty allowlist
+     * allows any origin); with the key in a header, which a preflight does not carry, the real request is checked.
+     */
+    Mono<Answer> preflight(RequestPath path, String origin) {
+        if (origin == null) {
+            return Mono.just(Answer.empty(403).header(HeaderNames.VARY, HeaderNames.ORIGIN));
+        }
+        if (path.apiKey() == null) {
+            return Mono.just(preflightAllowed(origin));
+        }
+        return keys.resolve(path.apiKey())
+            .map(resolved -> resolved.key().policy().allowedOrigins().isEmpty()
+                    || KeyPolicy.allowsOrigin(resolved.key().policy().allowedOrigins(), origin))
+            .defaultIfEmpty(false)
+            .onErrorReturn(false)
+            .map(allowed -> allowed ? preflightAllowed(origin)
+                    : Answer.empty(403).header(HeaderNames.VARY, HeaderNames.ORIGIN));
+    }
+
+    private static Answer preflightAllowed(String origin) {
+        return Answer.empty(204)
+            .header(HeaderNames.VARY, HeaderNames.ORIGIN)
+            .header(HeaderNames.ALLOW_ORIGIN, origin)
+            .header(HeaderNames.ALLOW_METHODS, "POST, OPTIONS")
+            .header(HeaderNames.ALLOW_HEADERS, HeaderNames.ALLOWED_REQUEST_HEADERS)
+            .header(HeaderNames.EXPOSE_HEADERS, HeaderNames.EXPOSED_HEADERS)
+            .header(HeaderNames.MAX_AGE, "600");
+    }
+
+    /** Policy, then the rate limit, then the relay, for a usable key. */
+    private Mono<Answer> admit(GatewayRequest request, ChainCatalogue.Chain chain, JsonRpcEnvelope envelope,
+            ResolvedKey key) {
+        PolicyDecision decision = policy.check(key, chain, envelope, request.body().length, jwtOf(request),
+                request.origin(), client(request));
+        List<String> cors = decision.originAllowed() ? cors(request.origin()) : List.of();
+        if (decision instanceof PolicyDecision.Refused refused) {
+            return Mono.just(Answer.error(refused.code(), envelope.wholeRequestId(), refused.detail()).headers(cors));
+        }
+        List<JsonRpcRefusal> refusals = refusals(envelope, ((PolicyDecision.Allowed) decision).refusedCalls());
+        List<JsonRpcCall> relayed = refusals.isEmpty() ? envelope.calls() : JsonRpcBatches.relayed(envelope, refusals);
+        if (relayed.isEmpty()) {
+            return Mono.just(Answer.json(200, Answer.JSON, JsonRpcErrors.errors(refusals)).headers(cors));
+        }
+        List<String> methods = new ArrayList<>(relayed.size());
+        for (JsonRpcCall call : relayed) {
+            methods.add(call.method());
+        }
+        long cost = weights.cost(chain.family().name().toLowerCase(Locale.ROOT), methods);
+        return limiter.consume(key.key().organizationId(), policyOf(key.plan()), cost)
+            .flatMap(limit -> {
+                List<String> headers = rateLimitHeaders(limit, cors);
+                if (!limit.allowed()) {
+                    long retryAfter = limit.retryAfterSeconds();
+                    return Mono.just(Answer.json(JsonRpcErrorCode.RATE_LIMITED.status(), Answer.JSON,
+                            JsonRpcErrors.errorWithJsonData(JsonRpcErrorCode.RATE_LIMITED, envelope.wholeRequestId(),
+                                    "{\"retryAfterSeconds\":" + retryAfter + "}"))
+                        .headers(headers)
+                        .header(HeaderNames.RETRY_AFTER, Long.toString(retryAfter)));
+                }
+                return relay(request, chain, key, envelope, refusals, relayed, methods).map(answer -> answer.headers(headers));
+            });
+    }
+
+    /**
+     * Sends the calls to relay upstream: the body as received, or, when the gateway answers some calls of a batch
+     * itself, the other calls with their original bytes, and splices the two answers.
+     */
+    private Mono<Answer> relay(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key,
+            JsonRpcEnvelope envelope, List<JsonRpcRefusal> refusals, List<JsonRpcCall> relayed, List<String> methods) {
+        byte[] body = refusals.isEmpty() ? request.body() : JsonRpcBatches.body(request.body(), relayed);
+        byte[] errors = refusals.isEmpty() ? null : JsonRpcErrors.errors(refusals);
+        Instant at = clock.instant();
+        long started = System.nanoTime();
+        // The status the caller gets; stays 0 when the caller goes away first (the calls were sent all the same).
+        int[] status = {0};
+        return upstream.post(chain.upstreams().get(0), body)
+            .map(answer -> {
+                status[0] = answer.status();
+                return answerOf(answer, errors);
+            })
+            .onErrorResume(failure -> {
+                status[0] = JsonRpcErrorCode.UPSTREAM_UNAVAILABLE.status();
+                return Mono.just(Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null));
+            })
+            .doFinally(signal -> record(request, chain, key, methods, at, started, status[0]));
+    }
+
+    private static Answer answerOf(UpstreamResponse answer, byte[] errors) {
+        if (errors != null && answer.status() / 100 == 2) {
+            byte[] spliced = JsonRpcBatches.splice(answer.body(), errors);
+            if (spliced != null) {
+                return Answer.json(200, Answer.JSON, spliced);
+            }
+        }
+        return Answer.json(answer.status(), answer.contentType(), answer.body());
+    }
+
+    private void record(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key, List<String> methods,
+            Instant at, long started, int status) {
+        usage.record(new UsageRecord(at, request.requestId(), key.key().organizationId(), key.key().keyId(),
+                key.plan().planId(), chain.id(), methods, status, Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    /** The batch's invalid calls, then the calls the policy refused. */
+    private static List<JsonRpcRefusal> refusals(JsonRpcEnvelope envelope, List<JsonRpcRefusal> refusedByPolicy) {
+        if (!envelope.batch()) {
+            return refusedByPolicy;
+        }
+        List<JsonRpcRefusal> invalid = JsonRpcBatches.invalid(envelope);
+        if (invalid.isEmpty()) {
+            return refusedByPolicy;
+        }
+        invalid.addAll(refusedByPolicy);
+        return invalid;
+    }
+
+    private static List<String> rateLimitHeaders(RateLimitDecision decision, List<String> cors) {
+        List<String> headers = new ArrayList<>(6 + cors.size());
+        headers.add(HeaderNames.RATE_LIMIT_LIMIT);
+        headers.add(Long.toString(decision.limit()));
+        headers.add(HeaderNames.RATE_LIMIT_REMAINING);
+        headers.add(Long.toString(decision.remaining()));
+        headers.add(HeaderNames.RATE_LIMIT_RESET);
+        headers.add(Long.toString(decision.resetSeconds()));
+        headers.addAll(cors);
+        return headers;
+    }
+
+    private static List<String> cors(String origin) {
+        return List.of(HeaderNames.ALLOW_ORIGIN, origin, HeaderNames.EXPOSE_HEADERS, HeaderNames.EXPOSED_HEADERS,
+                HeaderNames.VARY, HeaderNames.ORIGIN);
+    }
+
+    /** The JWT of a JWT-secured key: the bearer token, unless that header carried the key itself. */
+    private static String jwtOf(GatewayRequest request) {
+        String token = request.bearer();
+        return token == null || ApiKeyFormat.isWellFormed(token) ? null : token;
+    }
+
+    private InetAddress client(GatewayRequest request) {
+        return proxies.clientAddress(request.peer(), request.forwardedFor());
+    }
+
+    /** The plan's limits as the limiter takes them. */
+    static RateLimitPolicy policyOf(PlanSnapshot plan) {
+        return new RateLimitPolicy(plan.computeUnitsPerSecond(), plan.burstComputeUnits(), plan.computeUnitsPerMinute());
+    }
+
+    /** The resolver's answer: a usable key, a refusal, or no answer. */
+    private record Lookup(ResolvedKey key) {
+
+        static final Lookup REFUSED = new Lookup(null);
+
+        static final Lookup UNAVAILABLE = new Lookup(null);
+
+        static Lookup found(ResolvedKey key) {
+            return new Lookup(key);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.relaygate.gateway.hotpath;
+
+import java.time.Clock;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.relaygate.gateway.auth.InvalidationListener;
+import dev.relaygate.gateway.auth.KeyJwtCheck;
+import dev.relaygate.gateway.auth.KeyJwtVerifier;
+import dev.relaygate.gateway.auth.KeyPolicy;
+import dev.relaygate.gateway.auth.KeyResolver;
+import dev.relaygate.gateway.auth.KeySnapshot;
+import dev.relaygate.gateway.auth.MethodClasses;
+import dev.relaygate.gateway.auth.PlanSnapshot;
+import dev.relaygate.gateway.auth.PolicyCheck;
+import dev.relaygate.gateway.auth.PolicyProperties;
+import dev.relaygate.gateway.auth.SnapshotCache;
+import dev.relaygate.gateway.auth.SnapshotSource;
+import dev.relaygate.gateway.auth.TrustedProxies;
+import dev.relaygate.gateway.config.ControlPlaneProperties;
+import dev.relaygate.gateway.config.KeyCacheProperties;
+import dev.relaygate.gateway.config.RedisConnections;
+import dev.relaygate.gateway.config.UpstreamProperties;
+import dev.relaygate.gateway.jsonrpc.JsonRpcProperties;
+import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
+import dev.relaygate.gateway.ratelimit.MethodWeights;
+import dev.relaygate.gateway.ratelimit.RateLimiter;
+import dev.relaygate.gateway.routing.ChainCatalogue;
+import dev.relaygate.gateway.routing.ChainProperties;
+import dev.relaygate.gateway.upstream.UpstreamClient;
+import dev.relaygate.gateway.usage.UsageRecorder;
+
+/**
+ * Assembles the hot path: its deciders, the {@link HotPath} that runs them in order, and the Reactor Netty route
+ * that serves it. The one place that knows every step; no step knows this package.
+ */
+@Configuration(proxyBeanMethods = false)
+class HotPathConfiguration {
+
+    @Bean
+    JsonRpcRoute jsonRpcRoute(HotPath hotPath, JsonRpcProperties jsonRpc) {
+        return new JsonRpcRoute(hotPath, jsonRpc.maxBodyBytes());
+    }
+
+    @Bean
+    HotPath hotPath(JsonRpcProperties jsonRpc, ChainCatalogue catalogue, KeyResolver keys, PolicyProperties policy,
+            MethodWeights weights, RateLimiter limiter, UpstreamClient upstream, UsageRecorder usage, Clock clock) {
+        PolicyCheck check = new PolicyCheck(new KeyPolicy(new MethodClasses(policy.methodClasses())),
+                new KeyJwtCheck(new KeyJwtVerifier(policy.jwtAudience(), policy.jwtClockSkew(), clock)));
+        return new HotPath(new JsonRpcReader(jsonRpc.maxDepth(), jsonRpc.maxBatchSize()), catalogue, keys, check,
+                new TrustedProxies(policy.trustedProxies()), weights, limiter, upstream, usage, clock);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ChainCatalogue chainCatalogue(ChainProperties properties) {
+        return new ChainCatalogue(properties);
+    }
+
+    @Bean
+    HttpClient controlPlaneHttpClient(ControlPlaneProperties properties) {
+        return HttpClient.create().responseTimeout(properties.timeout());
+    }
+
+    @Bean
+    SnapshotCache<KeySnapshot> keySnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
+            ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json) {
+        return new SnapshotCache<>(new SnapshotSource<>(redis, "rg:key:", controlPlaneHttpClient, controlPlane,
+                "/internal/v1/key-snapshots/", json, KeySnapshot.class), cache, KeySnapshot::version);
+    }
+
+    @Bean
+    SnapshotCache<PlanSnapshot> planSnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
+            ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json) {
+        return new SnapshotCache<>(new SnapshotSource<>(redis, "rg:plan:", controlPlaneHttpClient, controlPlane,
+                "/internal/v1/plan-snapshots/", json, PlanSnapshot.class), cache, PlanSnapshot::version);
+    }
+
+    @Bean
+    InvalidationListener invalidationListener(RedisConnections redis, SnapshotCache<KeySnapshot> keySnapshots,
+            SnapshotCache<PlanSnapshot> planSnapshots, JsonMapper json) {
+        return new InvalidationListener(redis, keySnapshots, planSnapshots, json);
+    }
+
+    @Bean
+    KeyResolver keyResolver(SnapshotCache<KeySnapshot> keySnapshots, SnapshotCache<PlanSnapshot> planSnapshots,
+            Clock clock) {
+        return new KeyResolver(keySnapshots, planSnapshots, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    UpstreamClient upstreamClient(UpstreamProperties properties) {
+        return new UpstreamClient(properties);
+    }
+}
