@@ -11,8 +11,8 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
-import dev.relaygate.controlplane.audit.AuditEntry;
-import dev.relaygate.controlplane.audit.AuditLog;
+import dev.relaygate.controlplane.auditlog.AuditEntry;
+import dev.relaygate.controlplane.auditlog.AuditLog;
 import dev.relaygate.controlplane.idempotency.Idempotency;
 import dev.relaygate.controlplane.idempotency.IdempotencyKey;
 import dev.relaygate.controlplane.member.MemberAccess;
