@@ -10,8 +10,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import dev.relaygate.controlplane.audit.AuditEntry;
-import dev.relaygate.controlplane.audit.AuditLog;
+import dev.relaygate.controlplane.auditlog.AuditEntry;
+import dev.relaygate.controlplane.auditlog.AuditLog;
 import dev.relaygate.controlplane.propagation.Mutations;
 import dev.relaygate.controlplane.propagation.PendingSnapshot;
 import dev.relaygate.controlplane.propagation.Publication;

@@ -10,8 +10,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
-import dev.relaygate.controlplane.audit.AuditEntry;
-import dev.relaygate.controlplane.audit.AuditLog;
+import dev.relaygate.controlplane.auditlog.AuditEntry;
+import dev.relaygate.controlplane.auditlog.AuditLog;
 import dev.relaygate.controlplane.security.Actor;
 import dev.relaygate.controlplane.security.Caller;
 import dev.relaygate.controlplane.web.ApiException;

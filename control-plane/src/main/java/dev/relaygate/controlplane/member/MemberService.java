@@ -8,14 +8,14 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
-import dev.relaygate.controlplane.audit.AuditEntry;
-import dev.relaygate.controlplane.audit.AuditLog;
+import dev.relaygate.controlplane.auditlog.AuditEntry;
+import dev.relaygate.controlplane.auditlog.AuditLog;
+import dev.relaygate.controlplane.idempotency.Idempotency;
+import dev.relaygate.controlplane.idempotency.IdempotencyKey;
 import dev.relaygate.controlplane.propagation.Mutations;
 import dev.relaygate.controlplane.propagation.Publication;
 import dev.relaygate.controlplane.security.Caller;
 import dev.relaygate.controlplane.web.ApiException;
-import dev.relaygate.controlplane.web.Idempotency;
-import dev.relaygate.controlplane.web.IdempotencyKey;
 import dev.relaygate.controlplane.web.Page;
 import dev.relaygate.controlplane.web.PageCursor;
 import reactor.core.publisher.Mono;

@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.relaygate.controlplane.idempotency.IdempotencyKey;
 import dev.relaygate.controlplane.security.Caller;
-import dev.relaygate.controlplane.web.IdempotencyKey;
 import dev.relaygate.controlplane.web.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -68,6 +68,16 @@ public final class AuthenticationFilter implements WebFilter {
     }
 
     /**
+     * Second line of defence for a handler under {@code /internal/}: this filter must have verified the service
+     * token for this very exchange.
+     */
+    public static void requireService(ServerWebExchange exchange) {
+        if (!Boolean.TRUE.equals(exchange.getAttribute(SERVICE_ATTRIBUTE))) {
+            throw ApiException.unauthorized("A valid service token is required");
+        }
+    }
+
+    /**
      * The first path segment as request mapping sees it: percent-decoded and without {@code ;parameters}, so
      * {@code /internal;x/...} or {@code /%69nternal/...} cannot reach a handler without passing this filter.
      */

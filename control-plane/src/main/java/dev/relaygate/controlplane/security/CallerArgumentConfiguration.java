@@ -1,16 +1,13 @@
-package dev.relaygate.controlplane.web;
+package dev.relaygate.controlplane.security;
 
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 
-import dev.relaygate.controlplane.security.Caller;
-import dev.relaygate.controlplane.security.CallerArgumentResolver;
-
 /** WebFlux wiring: the {@link Caller} argument, which is not part of the documented API. */
 @Configuration(proxyBeanMethods = false)
-public class WebConfiguration implements WebFluxConfigurer {
+public class CallerArgumentConfiguration implements WebFluxConfigurer {
 
     static {
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);

@@ -1,4 +1,4 @@
-package dev.relaygate.controlplane.web;
+package dev.relaygate.controlplane.idempotency;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 
 import dev.relaygate.controlplane.propagation.Publication;
 import dev.relaygate.controlplane.security.InternalProperties;
+import dev.relaygate.controlplane.web.ApiException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,4 +1,4 @@
-package dev.relaygate.controlplane.audit;
+package dev.relaygate.controlplane.auditlog;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.relaygate.controlplane.web;
+package dev.relaygate.controlplane.idempotency;
 
 import java.time.Duration;
 

@@ -1,4 +1,6 @@
-package dev.relaygate.controlplane.web;
+package dev.relaygate.controlplane.idempotency;
+
+import dev.relaygate.controlplane.web.ApiException;
 
 /**
  * A create request that carried an {@code Idempotency-Key}: who sent it ({@code scope} includes the subject and
