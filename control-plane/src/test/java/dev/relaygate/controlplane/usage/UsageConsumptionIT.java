@@ -3,6 +3,7 @@ package dev.relaygate.controlplane.usage;
 import static dev.relaygate.controlplane.usage.UsageStreamFixture.GROUP;
 import static dev.relaygate.controlplane.usage.UsageStreamFixture.STREAM;
 import static dev.relaygate.controlplane.usage.UsageStreamFixture.append;
+import static dev.relaygate.controlplane.usage.UsageStreamFixture.awaitAcknowledged;
 import static dev.relaygate.controlplane.usage.UsageStreamFixture.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,7 +107,7 @@ class UsageConsumptionIT extends IntegrationTest {
         append(redis(), document);
         String second = append(redis(), document);
 
-        awaitAcknowledged(second);
+        awaitAcknowledged(redis(), second);
         assertThat(total("usage_hourly", org)).isEqualTo(Totals.of(rows));
         assertThat(total("usage_daily", org)).isEqualTo(Totals.of(rows));
     }
@@ -135,7 +136,7 @@ class UsageConsumptionIT extends IntegrationTest {
             assertThat(redis().xpending(STREAM, dead, Range.create("-", "+"), Limit.from(100))).isEmpty();
         });
         for (String id : ids) {
-            awaitAcknowledged(id);
+            awaitAcknowledged(redis(), id);
         }
         assertThat(total("usage_hourly", org)).isEqualTo(Totals.of(sent));
         assertThat(total("usage_daily", org)).isEqualTo(Totals.of(sent));
@@ -159,7 +160,7 @@ class UsageConsumptionIT extends IntegrationTest {
 
         consumer.start();
 
-        awaitAcknowledged(id);
+        awaitAcknowledged(redis(), id);
         assertThat(total("usage_hourly", org)).isEqualTo(Totals.of(rows));
         assertThat(total("usage_daily", org)).isEqualTo(Totals.of(rows));
     }
@@ -178,9 +179,9 @@ class UsageConsumptionIT extends IntegrationTest {
         String noBatchField = redis().xadd(STREAM, Map.of("something", "else"));
         String last = append(redis(), batch("after-" + org, after));
 
-        awaitAcknowledged(last);
+        awaitAcknowledged(redis(), last);
         for (String id : List.of(notJson, wrongSchema, badOutcome, noBatchField)) {
-            awaitAcknowledged(id);
+            awaitAcknowledged(redis(), id);
         }
         List<Row> counted = new ArrayList<>(before);
         counted.addAll(after);
@@ -216,7 +217,7 @@ class UsageConsumptionIT extends IntegrationTest {
         consumer.start();
 
         for (String id : ids) {
-            awaitAcknowledged(id);
+            awaitAcknowledged(redis(), id);
         }
         assertThat(total("usage_hourly", org)).isEqualTo(Totals.of(sent));
         assertThat(total("usage_daily", org)).isEqualTo(Totals.of(sent));
@@ -232,7 +233,7 @@ class UsageConsumptionIT extends IntegrationTest {
         String earlier = append(redis(), batch("earlier-" + key, List.of(new Row(Instant.parse("2026-03-05T10:00:00Z"),
                 org, key, "anvil", "eth_call", "ok", 1, 26, 3))));
 
-        awaitAcknowledged(earlier);
+        awaitAcknowledged(redis(), earlier);
         Map<String, Object> read = ok(owner, HttpMethod.GET, "/v1/organizations/" + org + "/keys/" + key, null, 200);
         assertThat(read.get("lastUsedDay")).isEqualTo("2026-03-07");
     }
@@ -244,7 +245,7 @@ class UsageConsumptionIT extends IntegrationTest {
         for (int b = 0; b < 300; b++) {
             last = append(redis(), batch("trim-" + org + "-" + b, List.of(row(org, "2026-02-15T10:00:00Z", "ok", 1, 1))));
         }
-        awaitAcknowledged(last);
+        awaitAcknowledged(redis(), last);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(redis().xlen(STREAM)).isLessThan(300));
         // Whatever remains includes nothing older than an entry still pending for the group.
         String oldestKept = redis().xrange(STREAM, Range.create("-", "+"), Limit.from(1)).getFirst().getId();
@@ -257,28 +258,6 @@ class UsageConsumptionIT extends IntegrationTest {
     private static Row row(UUID org, String minute, String outcome, long calls, long computeUnits) {
         return new Row(Instant.parse(minute), org, UUID.nameUUIDFromBytes(org.toString().getBytes()), "anvil",
                 "eth_call", outcome, calls, computeUnits, calls * 5);
-    }
-
-    /** Waits until the group has acknowledged an entry: it was delivered and is no longer pending. */
-    private static void awaitAcknowledged(String id) {
-        await().atMost(PATIENCE).untilAsserted(() -> {
-            String lastDelivered = redis().xinfoGroups(STREAM).stream()
-                .map(UsageConsumptionIT::fields)
-                .filter(group -> GROUP.equals(String.valueOf(group.get("name"))))
-                .map(group -> String.valueOf(group.get("last-delivered-id")))
-                .findFirst().orElse("0-0");
-            assertThat(StreamIds.compare(lastDelivered, id)).as("delivered").isGreaterThanOrEqualTo(0);
-            assertThat(redis().xpending(STREAM, GROUP, Range.create(id, id), Limit.from(1))).as("pending").isEmpty();
-        });
-    }
-
-    private static Map<String, Object> fields(Object raw) {
-        Map<String, Object> fields = new HashMap<>();
-        List<?> list = (List<?>) raw;
-        for (int i = 0; i + 1 < list.size(); i += 2) {
-            fields.put(String.valueOf(list.get(i)), list.get(i + 1));
-        }
-        return fields;
     }
 
     private Totals total(String table, UUID org) {
