@@ -46,12 +46,14 @@ public record UsageReport(UUID organizationId, Instant from, Instant to, UsageQu
      * @param errors      calls answered with a JSON-RPC error or without a usable upstream answer
      * @param rateLimited calls refused by a limit (not in calls)
      */
+    @Schema(name = "UsageRow")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Row(Instant start, @Schema(nullable = true) String group, long calls, long computeUnits,
             long errors, long rateLimited) {
     }
 
     /** The sums of all rows. */
+    @Schema(name = "UsageTotals")
     public record Totals(long calls, long computeUnits, long errors, long rateLimited) {
     }
 }
