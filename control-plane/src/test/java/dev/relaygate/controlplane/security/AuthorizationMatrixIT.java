@@ -71,6 +71,9 @@ class AuthorizationMatrixIT extends IntegrationTest {
             new Endpoint("revoke key", HttpMethod.POST,
                     f -> "/v1/organizations/" + f.org() + "/keys/" + f.keyId() + "/revoke", null,
                     expect(200, 200, 200, 403, 403)),
+            new Endpoint("read usage", HttpMethod.GET,
+                    f -> "/v1/organizations/" + f.org() + "/usage?from=2026-04-01&to=2026-04-02", null,
+                    expect(200, 200, 200, 200, 200)),
             new Endpoint("read audit log", HttpMethod.GET, f -> "/v1/organizations/" + f.org() + "/audit-log", null,
                     expect(200, 200, 403, 403, 403)));
 

@@ -65,6 +65,13 @@ public abstract class IntegrationTest {
         // Background rounds would race with tests that move the clock; tests run sweeps and drains themselves.
         registry.add("relaygate.keys.rotation-sweep-interval", () -> "1h");
         registry.add("relaygate.redis.republish-interval", () -> "1h");
+        // Usage consumption at test speed: a dead consumer's entries are taken over after 1 s, not minutes.
+        registry.add("relaygate.usage.consumer-name", () -> "control-plane-it");
+        registry.add("relaygate.usage.block-time", () -> "100ms");
+        registry.add("relaygate.usage.claim-idle-time", () -> "1s");
+        registry.add("relaygate.usage.claim-interval", () -> "200ms");
+        registry.add("relaygate.usage.trim-interval", () -> "200ms");
+        registry.add("relaygate.usage.retry-backoff", () -> "200ms");
     }
 
     @BeforeEach
