@@ -1,5 +1,6 @@
 package dev.relaygate.gateway.hotpath;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -63,10 +65,19 @@ final class JsonRpcRoute implements NettyRouteProvider {
             .set(ResponseHygieneFilter.CONTENT_TYPE_OPTIONS_HEADER, ResponseHygieneFilter.CONTENT_TYPE_OPTIONS);
         return Mono.defer(() -> answer(request, in, requestId))
             .onErrorResume(failure -> {
+                if (clientWentAway(failure)) {
+                    // Not the gateway's failure, and nobody is left to answer.
+                    log.debug("Request {}: the client went away ({})", requestId, failure.getClass().getSimpleName());
+                    return Mono.empty();
+                }
                 log.error("Request {} failed", requestId, failure);
                 return Mono.just(Answer.error(JsonRpcErrorCode.INTERNAL_ERROR, JsonRpcId.NULL, null));
             })
-            .flatMap(answer -> write(response, answer));
+            .flatMap(answer -> write(response, answer))
+            .onErrorResume(JsonRpcRoute::clientWentAway, failure -> {
+                log.debug("Request {}: the client went away while answered", requestId);
+                return Mono.empty();
+            });
     }
 
     private Mono<Answer> answer(HttpServerRequest request, HttpHeaders in, String requestId) {
@@ -105,6 +116,11 @@ final class JsonRpcRoute implements NettyRouteProvider {
         out.set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
         out.setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
         return response.send(Mono.just(Unpooled.wrappedBuffer(answer.body()))).then();
+    }
+
+    /** A connection the client closed or reset: reading or writing it fails, and that is no error of ours. */
+    private static boolean clientWentAway(Throwable failure) {
+        return failure instanceof AbortedException || failure instanceof IOException;
     }
 
     private static InetAddress address(SocketAddress remote) {

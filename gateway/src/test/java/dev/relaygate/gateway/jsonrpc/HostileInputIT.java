@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -29,8 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Malformed and hostile requests through the whole gateway, each with the exact answer it gets: HTTP status,
  * JSON-RPC error code and id echoed, or the upstream's answer when the request is relayed. The same table is in
- * docs/json-rpc-errors.md. None may get a 5xx, a stack trace, or a body that is not JSON-RPC.
+ * docs/json-rpc-errors.md. None may get a 5xx, a stack trace, or a body that is not JSON-RPC, and none may put the
+ * caller's key in a log line.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HostileInputIT extends GatewayIntegrationTest {
 
     private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
@@ -151,7 +156,7 @@ class HostileInputIT extends GatewayIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileInputs")
-    void answersEveryHostileInputExactlyAndWithoutA5xx(Hostile hostile) {
+    void answersEveryHostileInputExactlyAndWithoutA5xx(Hostile hostile, CapturedOutput logs) {
         String key = activeKey();
         int relayedBefore = UPSTREAM.requests();
 
@@ -165,6 +170,7 @@ class HostileInputIT extends GatewayIntegrationTest {
         assertThat(text).doesNotContain("Exception", "\tat ", "<html", "\"timestamp\"", "\"path\"", "\"trace\"");
         assertThat(UPSTREAM.requests() - relayedBefore).as("requests relayed").isEqualTo(hostile.expected.relayed ? 1 : 0);
         hostile.expected.check(text, result.getResponseHeaders());
+        assertThat(logs.getAll()).as("the captured log lines").doesNotContain(key);
     }
 
     // --- the table's vocabulary ---
