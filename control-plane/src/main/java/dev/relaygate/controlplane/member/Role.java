@@ -46,7 +46,8 @@ public enum Role {
         return this == OWNER || this == ADMIN;
     }
 
-    public boolean canChangePlan() {
+    /** Checkout, the billing portal, invoices and the billing overview (issue #16). */
+    public boolean canManageBilling() {
         return this == OWNER || this == BILLING;
     }
 }

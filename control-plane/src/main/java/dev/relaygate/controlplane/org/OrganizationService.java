@@ -128,12 +128,11 @@ public final class OrganizationService {
     }
 
     /**
-     * Puts an organization on a plan (platform administrators; Stripe will drive this later). Every key of the
-     * organization gets a new version and snapshot, since the snapshot names the plan (contract rule 4).
+     * Puts an organization on a plan (platform administrators). Billing puts organizations on plans through
+     * {@link #planChange}, the same path.
      */
     public Mono<OrganizationView> assignPlan(Caller caller, UUID id, AssignPlanRequest request) {
         return Mono.defer(() -> {
-            Instant now = now();
             // Platform administrators need not be members; members learn they lack the right (403), strangers
             // learn nothing (404).
             Mono<Void> authorized = caller.actor().platformAdmin() ? Mono.empty()
@@ -141,19 +140,33 @@ public final class OrganizationService {
                         .then(Mono.error(() -> ApiException.forbidden("Only platform administrators assign plans")));
             Mono<Publication<OrganizationView>> change = authorized.then(organizations.find(id)
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("Organization")))
-                .flatMap(before -> plans.find(request.planId())
-                    .filter(plan -> !plan.archived())
-                    .switchIfEmpty(Mono.error(() -> ApiException.invalidField("planId", "is not a live plan")))
-                    .flatMap(plan -> organizations.assignPlan(id, plan.id(), now))
+                .then(plans.find(request.planId()))
+                .filter(plan -> !plan.archived())
+                .switchIfEmpty(Mono.error(() -> ApiException.invalidField("planId", "is not a live plan")))
+                .flatMap(plan -> planChange(id, plan.id(), caller.subject(), caller.requestId())));
+            return mutations.commit(change);
+        });
+    }
+
+    /**
+     * The change that puts an organization on a plan, to be committed by the caller through {@link Mutations}:
+     * every key of the organization gets a new version and snapshot, since the snapshot names the plan (contract
+     * rule 4), and the change is audited as {@code organization.plan}. No authorization here: callers decide.
+     */
+    public Mono<Publication<OrganizationView>> planChange(UUID id, UUID planId, String actor, String requestId) {
+        return Mono.defer(() -> {
+            Instant now = now();
+            return organizations.find(id)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("Organization")))
+                .flatMap(before -> organizations.assignPlan(id, planId, now)
                     .flatMap(after -> keys.touchOrganization(id, now)
                         .map(keySnapshots::of)
                         .<PendingSnapshot>flatMapIterable(List::copyOf)
                         .collectList()
-                        .flatMap(pending -> audit.append(new AuditEntry(id, caller.subject(), "organization.plan",
+                        .flatMap(pending -> audit.append(new AuditEntry(id, actor, "organization.plan",
                                 "organization", id.toString(), OrganizationView.of(before, null),
-                                OrganizationView.of(after, null), caller.requestId()))
-                            .thenReturn(Publication.of(OrganizationView.of(after, null), pending))))));
-            return mutations.commit(change);
+                                OrganizationView.of(after, null), requestId))
+                            .thenReturn(Publication.of(OrganizationView.of(after, null), pending)))));
         });
     }
 

@@ -110,6 +110,18 @@ public final class PlanRepository {
                 : spec.bind("meteredPrice", r.stripeMeteredPriceId());
     }
 
+    /**
+     * The plan a Stripe price pays for: a live plan if one names the price, otherwise the most recently archived
+     * one (organizations on an archived plan keep it).
+     */
+    public Mono<Plan> findByStripePrice(String priceId) {
+        return db.sql("select " + COLUMNS + " from plans where stripe_price_id = :price "
+                + "order by archived_at desc nulls first, created_at desc limit 1")
+            .bind("price", priceId)
+            .map(PlanRepository::plan)
+            .one();
+    }
+
     public Flux<Plan> live() {
         return db.sql("select " + COLUMNS + " from plans where archived_at is null order by created_at, id")
             .map(PlanRepository::plan)

@@ -7,25 +7,45 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.springframework.http.HttpMethod;
 
-import dev.relaygate.controlplane.testsupport.IntegrationTest;
+import dev.relaygate.controlplane.testsupport.StripeIntegrationTest;
 import dev.relaygate.controlplane.testsupport.Tokens;
 
 /**
  * Every endpoint × every role (plus a non-member and no token) with the expected status. Each case gets a fresh
- * organization, so mutations of one case cannot affect another.
+ * organization, so mutations of one case cannot affect another. Billing is on (against the Stripe stub), so the
+ * billing rows show real successes, not "billing not configured".
  */
-class AuthorizationMatrixIT extends IntegrationTest {
+class AuthorizationMatrixIT extends StripeIntegrationTest {
+
+    /** A plan sold through Stripe, created once, for the checkout row. */
+    private static volatile String paidPlanId;
 
     private static final List<String> ACTORS = List.of("owner", "admin", "developer", "billing", "viewer",
             "non-member", "no-token");
 
     /** One endpoint: how to call it on a fixture, and the expected status per actor. */
-    private record Endpoint(String name, HttpMethod method, Function<Fixture, String> path, Object body,
-            Map<String, Integer> expected) {
+    private record Endpoint(String name, HttpMethod method, Function<Fixture, String> path,
+            Function<Fixture, Object> body, Map<String, Integer> expected) {
+
+        Endpoint {
+            // A literal null body selects this constructor: no body.
+            body = body == null ? f -> null : body;
+        }
+
+        Endpoint(String name, HttpMethod method, Function<Fixture, String> path, Object body,
+                Map<String, Integer> expected) {
+            this(name, method, path, f -> body, expected);
+        }
     }
 
     /** A fresh organization with one key and one disposable viewer member, and the acting subject. */
@@ -75,7 +95,31 @@ class AuthorizationMatrixIT extends IntegrationTest {
                     f -> "/v1/organizations/" + f.org() + "/usage?from=2026-04-01&to=2026-04-02", null,
                     expect(200, 200, 200, 200, 200)),
             new Endpoint("read audit log", HttpMethod.GET, f -> "/v1/organizations/" + f.org() + "/audit-log", null,
-                    expect(200, 200, 403, 403, 403)));
+                    expect(200, 200, 403, 403, 403)),
+            new Endpoint("read billing", HttpMethod.GET, f -> "/v1/organizations/" + f.org() + "/billing", null,
+                    expect(200, 403, 403, 200, 403)),
+            new Endpoint("start checkout", HttpMethod.POST, f -> "/v1/organizations/" + f.org() + "/billing/checkout",
+                    f -> Map.of("planId", paidPlanId), expect(200, 403, 403, 200, 403)),
+            new Endpoint("open billing portal", HttpMethod.POST,
+                    f -> "/v1/organizations/" + f.org() + "/billing/portal", null, expect(200, 403, 403, 200, 403)),
+            new Endpoint("list invoices", HttpMethod.GET,
+                    f -> "/v1/organizations/" + f.org() + "/billing/invoices", null, expect(200, 403, 403, 200, 403)));
+
+    @BeforeEach
+    void stubStripe() {
+        if (paidPlanId == null) {
+            paidPlanId = createPaidPlan(uniquePrice());
+        }
+        stubCustomerCreation();
+        stripe().stubFor(post(urlEqualTo("/v1/checkout/sessions")).willReturn(json("""
+                {"id": "cs_test_m1", "object": "checkout.session", "mode": "subscription", "status": "open",
+                 "livemode": false, "url": "https://checkout.stripe.com/c/pay/cs_test_m1"}""")));
+        stripe().stubFor(post(urlEqualTo("/v1/billing_portal/sessions")).willReturn(json("""
+                {"id": "bps_m1", "object": "billing_portal.session", "livemode": false,
+                 "url": "https://billing.stripe.com/p/session/test_m1"}""")));
+        stripe().stubFor(get(urlPathEqualTo("/v1/invoices")).willReturn(json("""
+                {"object": "list", "url": "/v1/invoices", "has_more": false, "data": []}""")));
+    }
 
     @TestFactory
     Stream<DynamicTest> everyEndpointForEveryRole() {
@@ -86,7 +130,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
                 tests.add(DynamicTest.dynamicTest(endpoint.name() + " as " + actor + " -> " + expected, () -> {
                     Fixture fixture = fixture(actor);
                     String token = actor.equals("no-token") ? null : Tokens.user(fixture.actor());
-                    call(token, endpoint.method(), endpoint.path().apply(fixture), endpoint.body())
+                    call(token, endpoint.method(), endpoint.path().apply(fixture), endpoint.body().apply(fixture))
                         .expectStatus().isEqualTo(expected);
                 }));
             }

@@ -1,0 +1,93 @@
+package dev.relaygate.controlplane.billing;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Billing with Stripe (issue #16). Billing is on exactly when {@code stripe.api-key} is set; without it every
+ * billing endpoint answers 503 and plans are assigned by platform administrators only.
+ *
+ * @param stripe        how to reach Stripe and verify its webhooks
+ * @param successUrl    where Checkout sends the customer after paying ({@code {CHECKOUT_SESSION_ID}} allowed)
+ * @param cancelUrl     where Checkout sends the customer who gives up
+ * @param portalReturnUrl where the Billing Portal's "return" link leads
+ * @param pastDueGrace  how long a {@code past_due} subscription keeps its paid plan before the free plan applies
+ * @param graceSweepInterval how often organizations whose grace ended are moved to the free plan
+ */
+@Validated
+@ConfigurationProperties("relaygate.billing")
+public record BillingProperties(@Valid @NotNull @DefaultValue Stripe stripe, URI successUrl, URI cancelUrl,
+        URI portalReturnUrl, @NotNull @DefaultValue("7d") Duration pastDueGrace,
+        @NotNull @DefaultValue("1m") Duration graceSweepInterval) {
+
+    public boolean enabled() {
+        return stripe != null && stripe.apiKey() != null && !stripe.apiKey().isBlank();
+    }
+
+    @AssertTrue(message = "relaygate.billing.success-url, cancel-url and portal-return-url are required when "
+            + "relaygate.billing.stripe.api-key is set")
+    public boolean isRedirectsConfiguredWhenEnabled() {
+        return !enabled() || (successUrl != null && cancelUrl != null && portalReturnUrl != null);
+    }
+
+    @AssertTrue(message = "relaygate.billing.stripe.webhook-secrets needs one or two secrets when "
+            + "relaygate.billing.stripe.api-key is set")
+    public boolean isWebhookSecretConfiguredWhenEnabled() {
+        return !enabled() || !stripe.webhookSecrets().isEmpty();
+    }
+
+    @AssertTrue(message = "relaygate.billing.past-due-grace must not be negative")
+    public boolean isGraceNotNegative() {
+        return pastDueGrace == null || !pastDueGrace.isNegative();
+    }
+
+    /**
+     * The Stripe API and webhooks.
+     *
+     * @param apiKey             secret API key ({@code sk_...} or a restricted {@code rk_...}); never logged
+     * @param apiBase            base URL of the Stripe API (tests point it at a stub)
+     * @param webhookSecrets     endpoint signing secrets ({@code whsec_...}); two during a rotation, any may match
+     * @param signatureTolerance how old a webhook's signed timestamp may be
+     * @param signatureFutureSkew how far in the future a signed timestamp may be (clock skew); later is refused
+     * @param connectTimeout     connect timeout of every Stripe call
+     * @param readTimeout        read timeout of every Stripe call
+     * @param callTimeout        bound on a whole Stripe call, queueing on the scheduler included
+     * @param maxNetworkRetries  stripe-java's own retries (same idempotency key each time)
+     * @param threads            size of the bounded scheduler Stripe calls run on
+     * @param queuedCalls        Stripe calls that may wait for a thread before new ones are refused
+     */
+    public record Stripe(String apiKey, @NotNull @DefaultValue("https://api.stripe.com") URI apiBase,
+            @NotNull @DefaultValue @Size(max = 2) List<String> webhookSecrets,
+            @NotNull @DefaultValue("5m") Duration signatureTolerance,
+            @NotNull @DefaultValue("5s") Duration signatureFutureSkew,
+            @NotNull @DefaultValue("2s") Duration connectTimeout, @NotNull @DefaultValue("10s") Duration readTimeout,
+            @NotNull @DefaultValue("15s") Duration callTimeout,
+            @Min(0) @Max(5) @DefaultValue("1") int maxNetworkRetries,
+            @Min(1) @Max(200) @DefaultValue("10") int threads,
+            @Min(1) @DefaultValue("1000") int queuedCalls) {
+
+        public Stripe {
+            webhookSecrets = webhookSecrets == null ? List.of()
+                    : webhookSecrets.stream().filter(s -> s != null && !s.isBlank()).toList();
+        }
+
+        @Override
+        public String toString() {
+            // Secrets never reach a log line, not even through a bound-properties dump.
+            return "Stripe[apiBase=" + apiBase + ", apiKey=" + (apiKey == null || apiKey.isBlank() ? "unset" : "set")
+                    + ", webhookSecrets=" + webhookSecrets.size() + "]";
+        }
+    }
+}
