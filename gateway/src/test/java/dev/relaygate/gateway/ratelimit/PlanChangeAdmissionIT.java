@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,7 +24,11 @@ import static org.awaitility.Awaitility.await;
  * change, callers send as fast as they can for 3 s and the compute units admitted are held against what each plan
  * allows in that time (burst + rate × elapsed). A header-only test once let a plan change go unenforced: the
  * header showed the paid plan while the bucket kept the free plan's capacity.
+ * <p>
+ * The limiter's Redis timeout is generous here: on a loaded machine a 50 ms timeout switches to local buckets now
+ * and then (degraded mode, which starts them full), and this test measures plan changes, not degraded mode.
  */
+@TestPropertySource(properties = "relaygate.ratelimit.command-timeout=2s")
 class PlanChangeAdmissionIT extends GatewayIntegrationTest {
 
     private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
