@@ -25,7 +25,21 @@ public record KeySnapshot(
     public static final String ACTIVE = "active";
 
     public KeySnapshot {
-        policy = policy == null ? Policy.NONE : policy;
+        policy = policy == null || policy.equals(Policy.NONE) ? Policy.NONE : policy;
+        // A gateway caches up to 100,000 snapshots: values that many keys share are kept once (docs/gateway-config.md,
+        // "Memory and JVM flags").
+        organizationId = organizationId == null ? null : organizationId.intern();
+        planId = planId == null ? null : planId.intern();
+        status = status == null ? null : status.intern();
+    }
+
+    /**
+     * This snapshot holding {@code hash} as its hash: the cache passes the very string it keys the snapshot by, so
+     * the 64 characters are held once per key, not twice.
+     */
+    public KeySnapshot withHash(String hash) {
+        return hash.equals(this.hash) ? new KeySnapshot(schema, keyId, hash, organizationId, planId, status, expiresAt,
+                version, policy) : this;
     }
 
     /** Whether the key may be used at {@code now}: active and not past its expiry. */

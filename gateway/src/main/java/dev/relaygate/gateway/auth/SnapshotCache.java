@@ -3,11 +3,14 @@ package dev.relaygate.gateway.auth;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.ToLongFunction;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -31,11 +34,20 @@ public final class SnapshotCache<T> {
     private final ToLongFunction<T> version;
 
     public SnapshotCache(SnapshotSource<T> source, KeyCacheProperties properties, ToLongFunction<T> version) {
+        this(source, properties, version, (id, snapshot) -> snapshot);
+    }
+
+    /**
+     * @param compact applied to each loaded snapshot with the id it is cached under, to share memory with the id
+     */
+    public SnapshotCache(SnapshotSource<T> source, KeyCacheProperties properties, ToLongFunction<T> version,
+            BiFunction<String, T, T> compact) {
         this.version = version;
         long found = properties.timeToLive().plus(STALE_GRACE).toNanos();
         long absent = properties.negativeTimeToLive().toNanos();
         this.cache = Caffeine.newBuilder()
             .maximumSize(properties.maximumSize())
+            .recordStats()
             .refreshAfterWrite(properties.timeToLive())
             .expireAfter(new Expiry<String, Optional<T>>() {
                 @Override
@@ -53,7 +65,24 @@ public final class SnapshotCache<T> {
                     return remaining;
                 }
             })
-            .buildAsync((id, executor) -> source.load(id).map(Optional::of).defaultIfEmpty(Optional.empty()).toFuture());
+            .buildAsync((id, executor) -> {
+                // A plain future rather than Mono#toFuture: it is kept for as long as the entry is (up to 100,000 of
+                // them), and Reactor's keeps a subscription reference beside the value.
+                CompletableFuture<Optional<T>> loaded = new CompletableFuture<>();
+                source.load(id)
+                    .map(snapshot -> Optional.of(compact.apply(id, snapshot)))
+                    .defaultIfEmpty(Optional.empty())
+                    .subscribe(loaded::complete, loaded::completeExceptionally);
+                return loaded;
+            });
+    }
+
+    /**
+     * Publishes the cache's size, hits, misses and loads as {@code cache.*} meters tagged {@code cache=name}
+     * (docs/gateway-config.md lists them).
+     */
+    public void bindTo(MeterRegistry meters, String name) {
+        CaffeineCacheMetrics.monitor(meters, cache, name);
     }
 
     /** The snapshot for {@code id}, empty when none exists; an error when it cannot be known now. */

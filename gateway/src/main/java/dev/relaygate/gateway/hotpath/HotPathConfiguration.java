@@ -2,6 +2,7 @@ package dev.relaygate.gateway.hotpath;
 
 import java.time.Clock;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.client.HttpClient;
@@ -71,16 +72,22 @@ class HotPathConfiguration {
 
     @Bean
     SnapshotCache<KeySnapshot> keySnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
-            ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json) {
-        return new SnapshotCache<>(new SnapshotSource<>(redis, "rg:key:", controlPlaneHttpClient, controlPlane,
-                "/internal/v1/key-snapshots/", json, KeySnapshot.class), cache, KeySnapshot::version);
+            ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json, MeterRegistry meters) {
+        SnapshotCache<KeySnapshot> keys = new SnapshotCache<>(new SnapshotSource<>(redis, "rg:key:",
+                controlPlaneHttpClient, controlPlane, "/internal/v1/key-snapshots/", json, KeySnapshot.class), cache,
+                KeySnapshot::version, (hash, snapshot) -> snapshot.withHash(hash));
+        keys.bindTo(meters, "relaygate.keys");
+        return keys;
     }
 
     @Bean
     SnapshotCache<PlanSnapshot> planSnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
-            ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json) {
-        return new SnapshotCache<>(new SnapshotSource<>(redis, "rg:plan:", controlPlaneHttpClient, controlPlane,
-                "/internal/v1/plan-snapshots/", json, PlanSnapshot.class), cache, PlanSnapshot::version);
+            ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json, MeterRegistry meters) {
+        SnapshotCache<PlanSnapshot> plans = new SnapshotCache<>(new SnapshotSource<>(redis, "rg:plan:",
+                controlPlaneHttpClient, controlPlane, "/internal/v1/plan-snapshots/", json, PlanSnapshot.class), cache,
+                PlanSnapshot::version);
+        plans.bindTo(meters, "relaygate.plans");
+        return plans;
     }
 
     @Bean

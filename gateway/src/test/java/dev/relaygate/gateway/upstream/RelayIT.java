@@ -3,8 +3,10 @@ package dev.relaygate.gateway.upstream;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.relaygate.gateway.testsupport.CountingUpstream;
 import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
@@ -13,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The relay: what the upstream receives, what the caller gets back, and how connections are reused. */
 class RelayIT extends GatewayIntegrationTest {
+
+    @Value("${local.management.port}")
+    int managementPort;
 
     @Test
     void relaysTheAnswerOfTheUpstreamUnchanged() {
@@ -72,6 +77,20 @@ class RelayIT extends GatewayIntegrationTest {
             .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
             .expectHeader().valueEquals("Allow", "POST")
             .expectBody().jsonPath("$.error.code").isEqualTo(-32600);
+    }
+
+    @Test
+    void theManagementPortDoesNotServeTheJsonRpcEndpoint() {
+        String key = activeKey();
+        int relayedBefore = UPSTREAM.requests();
+
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
+            .post().uri("/v1/anvil/" + key)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}")
+            .exchange()
+            .expectStatus().isNotFound();
+        assertThat(UPSTREAM.requests()).isEqualTo(relayedBefore);
     }
 
     private void call(String key) {
