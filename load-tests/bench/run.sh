@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Relaygate gateway benchmark: wrk against four targets, interleaved in one session, on loopback only.
-#   (a) the upstream directly          (b) nginx as a reverse proxy (baseline)
-#   (c) the gateway, bare SCG route    (d) the gateway, full Relaygate hot path with a valid key
+# Relaygate gateway benchmark: wrk against five targets, interleaved in one session, on loopback only.
+#   (a) the upstream directly (a JSON-RPC node stand-in that reads every body)
+#   (b) nginx as a keep-alive reverse proxy          (n) the plain Reactor Netty relay: the JVM ceiling
+#   (c) the gateway, bare SCG route                   (d) the gateway, full Relaygate hot path with a valid key
 # For each it records requests/s, p50 and p99 latency at 50 and at 8 connections, and how many upstream
 # connections were opened during the run (connection reuse check), then writes a markdown table to
 # load-tests/results/.
 #
-# Needs Debian's wrk, nginx (with libnginx-mod-http-echo) and redis-server:
-#   apt-get install -y wrk nginx-light libnginx-mod-http-echo redis-server
+# The upstream and the Netty relay are the reference programs of ../shared/bench (REFERENCES): the upstream is
+# built with Go, the relay with Maven. Needs Debian's wrk, nginx, redis-server and golang-go:
+#   apt-get install -y wrk nginx-light redis-server golang-go curl
 #
 # Environment: DURATION (seconds a run, default 10), ROUNDS (default 3), CONNECTIONS (default "50 8"),
-#              WARMUP (seconds of JIT warm-up per gateway route, default 20),
-#              GATEWAY_JAVA_OPTS (extra JVM flags for the gateway), SKIP_BUILD=1 (use the built jar).
+#              WARMUP (seconds of JIT warm-up per JVM target, default 20), TARGETS (default "a b n c d"),
+#              GATEWAY_JAVA_OPTS (JVM flags for the gateway; default: the ones docs/gateway-config.md recommends),
+#              SKIP_BUILD=1 (use the built jar), REFERENCES (folder of upstream.go and netty-relay/).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -22,21 +25,25 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-20}
 CONNECTIONS=${CONNECTIONS:-"50 8"}
+TARGETS=${TARGETS:-"a b n c d"}
+REFERENCES=${REFERENCES:-$root/../shared/bench}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS-$(cat "$root/deploy/gateway.jvm.options" | grep -v '^#' | xargs)}
 UPSTREAM_PORT=18545
 PROXY_PORT=18081
+RELAY_PORT=18095
 GATEWAY_PORT=18080
 GATEWAY_MANAGEMENT_PORT=18082
 REDIS_PORT=16390
 
-for tool in wrk nginx redis-server redis-cli curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nginx-light libnginx-mod-http-echo redis-server curl" >&2; exit 1; }
+for tool in wrk nginx redis-server redis-cli curl go; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nginx-light redis-server golang-go curl" >&2; exit 1; }
 done
-[ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] || { echo "missing the nginx echo module: apt-get install -y libnginx-mod-http-echo" >&2; exit 1; }
+[ -f "$REFERENCES/upstream.go" ] && [ -d "$REFERENCES/netty-relay" ] \
+  || { echo "no reference programs in $REFERENCES (upstream.go, netty-relay/): set REFERENCES" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/relaygate-bench.XXXXXX)
 pids=()
 cleanup() {
-  [ -f "$work/upstream.pid" ] && nginx -p "$work" -c "$work/upstream.conf" -s quit 2>/dev/null || true
   [ -f "$work/proxy.pid" ] && nginx -p "$work" -c "$work/proxy.conf" -s quit 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
@@ -48,11 +55,21 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 jar=$(ls gateway/target/gateway-*-exec.jar)
 
-render() { sed -e "s#@DIR@#$work#g" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" -e "s#@PROXY_PORT@#$PROXY_PORT#g" "$1" > "$2"; }
-render "$here/upstream.nginx.conf" "$work/upstream.conf"
-render "$here/proxy.nginx.conf" "$work/proxy.conf"
-nginx -p "$work" -c "$work/upstream.conf"
+# The reference programs are built from a copy (the references folder may be read-only).
+cp "$REFERENCES/upstream.go" "$work/upstream.go"
+(cd "$work" && GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/upstream" upstream.go)
+cp -r "$REFERENCES/netty-relay" "$work/netty-relay"
+./mvnw -B -q -ntp -f "$work/netty-relay/pom.xml" -DskipTests package
+relay_jar=$(ls "$work"/netty-relay/target/netty-relay-*.jar | grep -v original | head -1)
+
+"$work/upstream" -addr "127.0.0.1:$UPSTREAM_PORT" > "$work/upstream.log" 2>&1 &
+pids+=($!)
+sed -e "s#@DIR@#$work#g" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" -e "s#@PROXY_PORT@#$PROXY_PORT#g" \
+  "$here/proxy.nginx.conf" > "$work/proxy.conf"
 nginx -p "$work" -c "$work/proxy.conf"
+"$JAVA_HOME/bin/java" -Dupstream="http://127.0.0.1:$UPSTREAM_PORT/" -Dport=$RELAY_PORT -jar "$relay_jar" \
+  > "$work/relay.log" 2>&1 &
+pids+=($!)
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$work/redis.log" 2>&1 &
 pids+=($!)
@@ -66,18 +83,20 @@ plan=00000000-0000-0000-0000-0000000be4c4
 redis-cli -p "$REDIS_PORT" SET "rg:plan:$plan" "{\"schema\":1,\"planId\":\"$plan\",\"name\":\"bench\",\"version\":1,\"computeUnitsPerSecond\":1000000000,\"burstComputeUnits\":1000000000,\"computeUnitsPerMinute\":60000000000,\"monthlyComputeUnits\":9000000000000,\"maxBatchSize\":100,\"maxBodyBytes\":1048576,\"allowedChains\":[],\"methodClasses\":[\"standard\",\"debug\",\"trace\"]}" >/dev/null
 redis-cli -p "$REDIS_PORT" SET "rg:key:$hash" "{\"schema\":1,\"keyId\":\"6f1d3c1e-0000-4000-8000-00000000be4c\",\"hash\":\"$hash\",\"organizationId\":\"6f1d3c1e-0000-4000-8000-0000000000aa\",\"planId\":\"$plan\",\"status\":\"active\",\"expiresAt\":null,\"version\":1,\"policy\":{\"allowedChains\":[],\"allowedOrigins\":[],\"allowedCidrs\":[],\"allowedMethods\":[],\"deniedMethods\":[],\"jwtRequired\":false,\"jwtPublicKeys\":[]}}" >/dev/null
 
+# The gateway as a user starts it: default logging, the recommended JVM flags.
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" ${GATEWAY_JAVA_OPTS:-} -jar "$jar" \
+"$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
   --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
   --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
   --relaygate.control-plane.url=http://127.0.0.1:9 \
   --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
-  --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT \
+  --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
   --spring.cloud.gateway.server.webflux.routes[0].id=bare \
   --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT \
   --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/** \
-  --logging.level.root=WARN > "$work/gateway.log" 2>&1 &
-pids+=($!)
+  > "$work/gateway.log" 2>&1 &
+gateway_pid=$!
+pids+=($gateway_pid)
 for _ in $(seq 1 300); do
   curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && break
   sleep 0.2
@@ -87,37 +106,38 @@ curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 
 declare -A url=(
   [a]="http://127.0.0.1:$UPSTREAM_PORT/"
   [b]="http://127.0.0.1:$PROXY_PORT/"
+  [n]="http://127.0.0.1:$RELAY_PORT/"
   [c]="http://127.0.0.1:$GATEWAY_PORT/bare/"
   [d]="http://127.0.0.1:$GATEWAY_PORT/v1/bench/$key"
 )
 declare -A label=(
-  [a]="(a) upstream direct" [b]="(b) nginx proxy" [c]="(c) gateway, bare SCG route" [d]="(d) gateway, full hot path"
+  [a]="(a) upstream direct" [b]="(b) nginx keep-alive proxy" [n]="(n) plain Reactor Netty relay"
+  [c]="(c) gateway, bare SCG route" [d]="(d) gateway, full hot path"
 )
 body='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
-for t in a b c d; do
+for t in $TARGETS; do
   answer=$(curl -fs -X POST -H 'Content-Type: application/json' -d "$body" "${url[$t]}") \
-    || { echo "target $t (${url[$t]}) does not answer 200"; tail -20 "$work/gateway.log"; exit 1; }
+    || { echo "target $t does not answer 200"; tail -20 "$work/gateway.log"; exit 1; }
   case "$answer" in *'"result"'*) ;; *) echo "target $t answered: $answer"; exit 1;; esac
 done
 
-accepts() { curl -fs "http://127.0.0.1:$UPSTREAM_PORT/stub_status" | awk 'NR==3 {print $1}'; }
+conns() { curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns"; }
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
 
-# Round 1 used to run visibly colder than rounds 2-3 after 10 s of warm-up per route: 20 s each by default.
-echo "warming up the gateway (JIT, ${WARMUP} s per route) ..."
-wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[c]}" >/dev/null
-wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[d]}" >/dev/null
+echo "warming up the JVM targets (JIT, ${WARMUP} s each) ..."
+for t in n c d; do
+  case " $TARGETS " in *" $t "*) wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[$t]}" >/dev/null;; esac
+done
 
 raw="$work/runs.tsv"
 : > "$raw"
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNECTIONS; do
-    for t in a b c d; do
-      # each probe of stub_status is itself one accepted connection
-      before=$(accepts)
+    for t in $TARGETS; do
+      before=$(conns)
       out=$(wrk -t2 -c"$c" -d"${DURATION}s" --latency -s "$here/post.lua" "${url[$t]}")
-      after=$(accepts)
-      opened=$((after - before - 1))
+      after=$(conns)
+      opened=$((after - before))
       rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ {print $2}')
       p50=$(to_ms "$(printf '%s\n' "$out" | awk '$1=="50%" {print $2}')")
       p99=$(to_ms "$(printf '%s\n' "$out" | awk '$1=="99%" {print $2}')")
@@ -128,33 +148,42 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   done
 done
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
 
 stamp=$(date -u +%Y%m%d-%H%M)
 mkdir -p "$root/load-tests/results"
 out="$root/load-tests/results/bench-$stamp.md"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+spread() { sort -g | awk '{a[NR]=$1} END {printf "%.0f–%.0f", a[1], a[NR]}'; }
 col() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | median; }
+range() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | spread; }
+ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.2f", x/y; else print "–" }'; }
+has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
 {
   echo "# Gateway benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB;"
-  echo "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(nginx -v 2>&1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); redis $(redis-server --version | awk '{print $3}')."
-  echo "Everything on one machine over loopback; wrk -t2 with a JSON-RPC POST (load-tests/bench/post.lua);"
-  echo "$ROUNDS interleaved rounds of ${DURATION} s per target and concurrency, after ${WARMUP} s of warm-up per gateway route; medians shown. Gateway JVM flags: '${GATEWAY_JAVA_OPTS:-none}'."
-  echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means connection reuse."
+  echo "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(nginx -v 2>&1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); redis $(redis-server --version | awk '{print $3}'); $(go version | cut -d' ' -f3)."
+  echo "Everything on one machine over loopback; wrk -t2 with a JSON-RPC POST (load-tests/bench/post.lua); the upstream is"
+  echo "../shared/bench/upstream.go (reads every body, keep-alive). $ROUNDS interleaved rounds of ${DURATION} s per target and"
+  echo "concurrency, after ${WARMUP} s of warm-up per JVM target; medians, with the range over rounds. The gateway runs with"
+  echo "default logging and JVM flags '${GATEWAY_JAVA_OPTS:-none}'; its RSS after the run: $((rss_kb / 1024)) MB."
+  echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means"
+  echo "connection reuse."
   echo
   for c in $CONNECTIONS; do
     echo "## $c connections"
     echo
-    echo "| target | rps | p50 ms | p99 ms | upstream conns | errors |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    for t in a b c d; do
-      echo "| ${label[$t]} | $(col "$c" $t 4 | xargs printf '%.0f') | $(col "$c" $t 5) | $(col "$c" $t 6) | $(col "$c" $t 7) | $(col "$c" $t 8) |"
+    echo "| target | rps | rps range | p50 ms | p99 ms | upstream conns | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for t in $TARGETS; do
+      echo "| ${label[$t]} | $(col "$c" $t 4 | xargs printf '%.0f') | $(range "$c" $t 4) | $(col "$c" $t 5) | $(col "$c" $t 6) | $(col "$c" $t 7) | $(col "$c" $t 8) |"
     done
-    rc=$(col "$c" c 4); rd=$(col "$c" d 4); rb=$(col "$c" b 4)
     echo
-    echo "Ratios: d/c = $(awk -v d="$rd" -v c="$rc" 'BEGIN {printf "%.2f", d/c}'), d/b = $(awk -v d="$rd" -v b="$rb" 'BEGIN {printf "%.2f", d/b}'); p99 d − c = $(awk -v d="$(col "$c" d 6)" -v c="$(col "$c" c 6)" 'BEGIN {printf "%.2f", d-c}') ms."
-    echo
+    if has d && has n && has b; then
+      echo "Full hot path: $(ratio "$(col "$c" d 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" d 4)" "$(col "$c" b 4)")× nginx; p99 $(col "$c" d 6) ms against the relay's $(col "$c" n 6) ms."
+      echo
+    fi
   done
   echo "<details><summary>All runs (round, connections, target, rps, p50, p99, upstream conns, errors)</summary>"
   echo

@@ -153,6 +153,7 @@ public final class LocalStack implements AutoCloseable {
     private ChildProcess service(String module, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(recommendedJvmFlags(module));
         String javaOptions = options.env("RELAYGATE_JAVA_OPTS");
         if (javaOptions != null) {
             command.addAll(List.of(javaOptions.trim().split("\\s+")));
@@ -161,6 +162,26 @@ public final class LocalStack implements AutoCloseable {
         command.addAll(arguments);
         return ChildProcess.start(module, command, options.dataDir().resolve("logs/" + module + ".log"),
                 options.dataDir());
+    }
+
+    /**
+     * The JVM flags the docs recommend for a service ({@code deploy/<module>.jvm.options}, one per line, {@code #}
+     * comments), so the local stack runs as a deployment would; {@code RELAYGATE_JAVA_OPTS} comes after and wins.
+     */
+    private List<String> recommendedJvmFlags(String module) {
+        Path file = options.root().resolve("deploy").resolve(module + ".jvm.options");
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file).stream()
+                .map(String::trim)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Path runnableJar(String module) {

@@ -1,0 +1,72 @@
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.zip.CRC32;
+
+/**
+ * Writes a benchmark key set: {@code keys} API keys in Relaygate's format spread over {@code organizations}
+ * organizations on one plan, as Redis protocol for {@code redis-cli --pipe} (the snapshots the control plane would
+ * publish, docs/contracts/) and as a plain list of keys for wrk. Run with the JDK's source launcher:
+ * {@code java KeySet.java <keys> <organizations> <planId> <redis-out> <list-out>}. Seeded: the same set every run.
+ */
+public final class KeySet {
+
+    private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    public static void main(String[] args) throws Exception {
+        int keys = Integer.parseInt(args[0]);
+        int organizations = Integer.parseInt(args[1]);
+        String planId = args[2];
+        Random random = new Random(20261202L);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (OutputStream redis = new BufferedOutputStream(Files.newOutputStream(Path.of(args[3])));
+             PrintWriter list = new PrintWriter(Files.newBufferedWriter(Path.of(args[4])))) {
+            for (int i = 0; i < keys; i++) {
+                String key = key(random);
+                String hash = HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.US_ASCII)));
+                String snapshot = "{\"schema\":1,\"keyId\":\"" + uuid(0xbe4c0000L + i) + "\",\"hash\":\"" + hash
+                    + "\",\"organizationId\":\"" + uuid(0xa0000000L + i % organizations) + "\",\"planId\":\"" + planId
+                    + "\",\"status\":\"active\",\"expiresAt\":null,\"version\":1,\"policy\":{\"allowedChains\":[],"
+                    + "\"allowedOrigins\":[],\"allowedCidrs\":[],\"allowedMethods\":[],\"deniedMethods\":[],"
+                    + "\"jwtRequired\":false,\"jwtPublicKeys\":[]}}";
+                command(redis, "SET", "rg:key:" + hash, snapshot);
+                list.println(key);
+            }
+        }
+    }
+
+    private static String key(Random random) {
+        StringBuilder key = new StringBuilder("rgk_");
+        for (int i = 0; i < 32; i++) {
+            key.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        CRC32 crc = new CRC32();
+        crc.update(key.toString().getBytes(StandardCharsets.US_ASCII));
+        long value = crc.getValue();
+        char[] checksum = new char[6];
+        for (int i = 5; i >= 0; i--) {
+            checksum[i] = ALPHABET.charAt((int) (value % 62));
+            value /= 62;
+        }
+        return key.append(checksum).toString();
+    }
+
+    private static String uuid(long n) {
+        return String.format("6f1d3c1e-0000-4000-8000-%012x", n);
+    }
+
+    private static void command(OutputStream out, String... parts) throws IOException {
+        StringBuilder resp = new StringBuilder("*").append(parts.length).append("\r\n");
+        for (String part : parts) {
+            resp.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+        }
+        out.write(resp.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

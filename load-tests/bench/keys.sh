@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Relaygate key-cache benchmark: many keys, cold and warm, and the memory they take. On loopback only.
+#   1. publishes KEYS API keys over ORGANIZATIONS organizations (KeySet.java) in a fresh Redis;
+#   2. starts the gateway as a user starts it (default logging, deploy/gateway.jvm.options), warms the JIT on one key;
+#   3. cold: wrk sends each request with a key the gateway has not seen (keys.lua), so every request is a key-cache
+#      miss (a Redis GET) and, for the first ORGANIZATIONS keys, a new organization bucket;
+#   4. fills the cache with every key, then warm: the same rotation over keys that are all cached;
+#   5. memory: the gateway's RSS, and its live heap after a full GC, with all KEYS keys cached.
+# Needs wrk, redis-server, golang-go (the upstream of ../shared/bench). Writes load-tests/results/keys-<date>.md.
+# Environment: KEYS (default 100000), ORGANIZATIONS (default 10000), DURATION (default 10), SKIP_BUILD=1,
+#              GATEWAY_JAVA_OPTS (default: deploy/gateway.jvm.options), REFERENCES (folder of upstream.go),
+#              PROFILE_COLD=/path/file.jfr (a JFR recording of the cold run only).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+. deploy/local/java-home.sh
+
+KEYS=${KEYS:-100000}
+ORGANIZATIONS=${ORGANIZATIONS:-10000}
+DURATION=${DURATION:-10}
+REFERENCES=${REFERENCES:-$root/../shared/bench}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS-$(grep -v '^#' "$root/deploy/gateway.jvm.options" | xargs)}
+UPSTREAM_PORT=18545
+GATEWAY_PORT=18080
+GATEWAY_MANAGEMENT_PORT=18082
+REDIS_PORT=16390
+
+for tool in wrk redis-server redis-cli curl go; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk redis-server golang-go curl" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/relaygate-keys.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -B -q -ntp -Dmaven.test.skip=true -pl gateway -am package
+fi
+jar=$(ls gateway/target/gateway-*-exec.jar)
+cp "$REFERENCES/upstream.go" "$work/upstream.go"
+(cd "$work" && GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/upstream" upstream.go)
+"$work/upstream" -addr "127.0.0.1:$UPSTREAM_PORT" > "$work/upstream.log" 2>&1 &
+pids+=($!)
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$work/redis.log" 2>&1 &
+pids+=($!)
+until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+
+plan=00000000-0000-0000-0000-0000000be4c4
+redis-cli -p "$REDIS_PORT" SET "rg:plan:$plan" "{\"schema\":1,\"planId\":\"$plan\",\"name\":\"bench\",\"version\":1,\"computeUnitsPerSecond\":1000000000,\"burstComputeUnits\":1000000000,\"computeUnitsPerMinute\":60000000000,\"monthlyComputeUnits\":9000000000000,\"maxBatchSize\":100,\"maxBodyBytes\":1048576,\"allowedChains\":[],\"methodClasses\":[\"standard\",\"debug\",\"trace\"]}" >/dev/null
+echo "publishing $KEYS keys over $ORGANIZATIONS organizations ..."
+"$JAVA_HOME/bin/java" "$here/KeySet.java" "$KEYS" "$ORGANIZATIONS" "$plan" "$work/keys.resp" "$work/keys.txt"
+redis-cli -p "$REDIS_PORT" --pipe < "$work/keys.resp" > /dev/null
+# The warm-up key and the rotation's keys are disjoint: the warm-up key is the list's last.
+head -n $((KEYS - 1)) "$work/keys.txt" > "$work/rotation.txt"
+warm_key=$(tail -n 1 "$work/keys.txt")
+
+# shellcheck disable=SC2086
+"$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
+  --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
+  --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
+  --relaygate.control-plane.url=http://127.0.0.1:9 \
+  --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
+  --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
+  > "$work/gateway.log" 2>&1 &
+gateway_pid=$!
+pids+=($gateway_pid)
+for _ in $(seq 1 300); do
+  curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+metric() { curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/prometheus" | awk -v m="$1" '$1 ~ m {print $2}' | head -1; }
+
+rps() { awk '/^Requests\/sec/ {print $2}'; }
+p99() { awk '$1=="99%" {print $2}'; }
+echo "warming up the JIT on one key (20 s) ..."
+wrk -t2 -c50 -d20s -s "$here/post.lua" "http://127.0.0.1:$GATEWAY_PORT/v1/bench/$warm_key" > /dev/null
+
+echo "cold: every request a key the gateway has not seen ..."
+[ -n "${PROFILE_COLD:-}" ] && "$JAVA_HOME/bin/jcmd" "$gateway_pid" JFR.start name=cold settings=profile > /dev/null
+cold=$(KEYS_FILE="$work/rotation.txt" THREADS=2 wrk -t2 -c50 -d"${DURATION}s" --latency -s "$here/keys.lua" "http://127.0.0.1:$GATEWAY_PORT")
+[ -n "${PROFILE_COLD:-}" ] && "$JAVA_HOME/bin/jcmd" "$gateway_pid" JFR.stop name=cold filename="$PROFILE_COLD" > /dev/null
+cold_requests=$(printf '%s\n' "$cold" | awk '/requests in/ {print $1}')
+echo "filling the cache with every key ..."
+for _ in 1 2 3; do
+  [ "$(metric 'cache_size\{cache="relaygate.keys"' | cut -d. -f1)" -ge "$KEYS" ] && break
+  # Each run starts the rotation over: long enough to go round it all.
+  KEYS_FILE="$work/rotation.txt" THREADS=2 wrk -t2 -c50 -d60s -s "$here/keys.lua" "http://127.0.0.1:$GATEWAY_PORT" > /dev/null
+  printf '  cached keys: %s\n' "$(metric 'cache_size\{cache="relaygate.keys"')"
+done
+echo "warm: the same rotation, every key cached ..."
+warm=$(KEYS_FILE="$work/rotation.txt" THREADS=2 wrk -t2 -c50 -d"${DURATION}s" --latency -s "$here/keys.lua" "http://127.0.0.1:$GATEWAY_PORT")
+one=$(wrk -t2 -c50 -d"${DURATION}s" --latency -s "$here/post.lua" "http://127.0.0.1:$GATEWAY_PORT/v1/bench/$warm_key")
+
+rss_mb=$(( $(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status") / 1024 ))
+"$JAVA_HOME/bin/jcmd" "$gateway_pid" GC.run > /dev/null
+sleep 1
+heap_info=$("$JAVA_HOME/bin/jcmd" "$gateway_pid" GC.heap_info)
+live_kb=$(printf '%s\n' "$heap_info" | grep -oE 'used [0-9]+K' | grep -oE '[0-9]+' | awk '{s += $1} END {print s}')
+histogram=$("$JAVA_HOME/bin/jcmd" "$gateway_pid" GC.class_histogram | head -n 18)
+native=""
+case "$GATEWAY_JAVA_OPTS" in *NativeMemoryTracking*) native=$("$JAVA_HOME/bin/jcmd" "$gateway_pid" VM.native_memory summary | grep -E '^-|committed=' | head -n 40);; esac
+rss_after_gc_mb=$(( $(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status") / 1024 ))
+cached=$(metric 'cache_size\{cache="relaygate.keys"')
+
+cold_rps=$(printf '%s\n' "$cold" | rps); warm_rps=$(printf '%s\n' "$warm" | rps); one_rps=$(printf '%s\n' "$one" | rps)
+stamp=$(date -u +%Y%m%d-%H%M)
+mkdir -p "$root/load-tests/results"
+out="$root/load-tests/results/keys-$stamp.md"
+{
+  echo "# Key-cache benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB;"
+  echo "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1). $KEYS keys over $ORGANIZATIONS organizations; wrk -t2 -c50, ${DURATION} s a run;"
+  echo "gateway JVM flags '${GATEWAY_JAVA_OPTS:-none}', default logging."
+  echo
+  echo "| run | rps | p99 | |"
+  echo "|---|---:|---:|---|"
+  echo "| cold: every request a new key | $cold_rps | $(printf '%s\n' "$cold" | p99) | $cold_requests requests, all cache misses |"
+  echo "| warm: the same rotation, all cached | $warm_rps | $(printf '%s\n' "$warm" | p99) | |"
+  echo "| warm: one key | $one_rps | $(printf '%s\n' "$one" | p99) | |"
+  echo
+  echo "Cold / warm rotation: $(awk -v c="$cold_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}')."
+  echo
+  echo "Memory with $cached keys cached: RSS $rss_mb MB under load, $rss_after_gc_mb MB after a full GC; live heap after a full GC $((live_kb / 1024)) MB."
+  echo
+  echo '```'
+  printf '%s\n' "$heap_info"
+  printf '%s\n' "$histogram"
+  echo '```'
+  if [ -n "$native" ]; then
+    echo
+    echo '```'
+    printf '%s\n' "$native"
+    echo '```'
+  fi
+} > "$out"
+cat "$out"
+echo "written to $out"
