@@ -61,7 +61,7 @@ head -n $((KEYS - 1)) "$work/keys.txt" > "$work/rotation.txt"
 warm_key=$(tail -n 1 "$work/keys.txt")
 
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
   --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
   --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
   --relaygate.control-plane.url=http://127.0.0.1:9 \

@@ -85,7 +85,7 @@ redis-cli -p "$REDIS_PORT" SET "rg:key:$hash" "{\"schema\":1,\"keyId\":\"6f1d3c1
 
 # The gateway as a user starts it: default logging, the recommended JVM flags.
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
   --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
   --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
   --relaygate.control-plane.url=http://127.0.0.1:9 \

@@ -35,7 +35,11 @@ final class ChildProcess {
     static ChildProcess start(String name, List<String> command, Path log, Path workingDir) {
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // glibc's default of 8 malloc arenas per core only adds resident memory to a JVM
+            // (docs/gateway-config.md, "Memory and JVM flags").
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            Process process = builder
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
