@@ -35,11 +35,32 @@ public final class KeyResolver {
         }
         String hash = ApiKeyFormat.sha256Hex(presented);
         return keys.find(hash)
-            .filter(snapshot -> snapshot.hash() != null && MessageDigest.isEqual(
-                    snapshot.hash().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII)))
+            .filter(snapshot -> matches(snapshot, hash))
             .filter(snapshot -> snapshot.usableAt(clock.instant()))
             .flatMap(snapshot -> plans.find(snapshot.planId())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("no plan " + snapshot.planId())))
                 .map(plan -> new ResolvedKey(snapshot, plan)));
+    }
+
+    /**
+     * The usable key and its plan when both are cached already (the common case), decided without Reactor;
+     * {@code null} when that cannot be told at once, and then {@link #resolve} answers (refusals included).
+     */
+    public ResolvedKey resolveNow(String presented) {
+        if (!ApiKeyFormat.isWellFormed(presented)) {
+            return null;
+        }
+        String hash = ApiKeyFormat.sha256Hex(presented);
+        KeySnapshot key = keys.cached(hash);
+        if (key == null || !matches(key, hash) || !key.usableAt(clock.instant())) {
+            return null;
+        }
+        PlanSnapshot plan = plans.cached(key.planId());
+        return plan == null ? null : new ResolvedKey(key, plan);
+    }
+
+    private static boolean matches(KeySnapshot snapshot, String hash) {
+        return snapshot.hash() != null && MessageDigest.isEqual(snapshot.hash().getBytes(StandardCharsets.US_ASCII),
+                hash.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -91,6 +91,19 @@ public final class SnapshotCache<T> {
     }
 
     /**
+     * The snapshot for {@code id} when the cache holds it already, without going through Reactor; {@code null} when it
+     * is not known at once (being loaded, absent, failed), in which case {@link #find} answers. Starts a load on a
+     * miss, as {@link #find} would.
+     */
+    public T cached(String id) {
+        CompletableFuture<Optional<T>> entry = cache.get(id);
+        if (entry.isDone() && !entry.isCompletedExceptionally()) {
+            return entry.getNow(Optional.empty()).orElse(null);
+        }
+        return null;
+    }
+
+    /**
      * Forgets {@code id} unless the cached snapshot is already at {@code changedVersion} or newer (an
      * announcement can arrive after a fresher read).
      */

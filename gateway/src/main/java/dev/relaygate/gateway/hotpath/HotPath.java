@@ -99,6 +99,10 @@ public final class HotPath {
         if (chain == null) {
             return Mono.just(Answer.error(JsonRpcErrorCode.CHAIN_NOT_FOUND, envelope.wholeRequestId(), null));
         }
+        ResolvedKey cached = keys.resolveNow(request.presentedKey());
+        if (cached != null) {
+            return admit(request, chain, envelope, cached);
+        }
         return keys.resolve(request.presentedKey())
             .map(Lookup::found)
             .defaultIfEmpty(Lookup.REFUSED)
