@@ -35,6 +35,7 @@ import dev.relaygate.gateway.ratelimit.RateLimiter;
 import dev.relaygate.gateway.routing.ChainCatalogue;
 import dev.relaygate.gateway.upstream.UpstreamClient;
 import dev.relaygate.gateway.upstream.UpstreamResponse;
+import dev.relaygate.gateway.usage.UsageCall;
 import dev.relaygate.gateway.usage.UsageRecord;
 import dev.relaygate.gateway.usage.UsageRecorder;
 
@@ -169,6 +170,9 @@ public final class HotPath {
             .flatMap(limit -> {
                 List<String> headers = rateLimitHeaders(limit, cors);
                 if (!limit.allowed()) {
+                    usage.record(UsageRecord.rateLimited(clock.instant(), request.requestId(),
+                            key.key().organizationId(), key.key().keyId(), key.plan().planId(), chain.id(),
+                            usageCalls(chain, relayed)));
                     long retryAfter = limit.retryAfterSeconds();
                     return Mono.just(Answer.json(JsonRpcErrorCode.RATE_LIMITED.status(), Answer.JSON,
                             JsonRpcErrors.errorWithJsonData(JsonRpcErrorCode.RATE_LIMITED, envelope.wholeRequestId(),
@@ -190,18 +194,16 @@ public final class HotPath {
         byte[] errors = refusals.isEmpty() ? null : JsonRpcErrors.errors(refusals);
         Instant at = clock.instant();
         long started = System.nanoTime();
-        // The status the caller gets; stays 0 when the caller goes away first (the calls were sent all the same).
-        int[] status = {0};
+        // The upstream's answer, for metering; stays null when none came (failure, or the caller went away first).
+        UpstreamResponse[] answered = {null};
         return upstream.post(chain.upstreams().get(0), body)
             .map(answer -> {
-                status[0] = answer.status();
+                answered[0] = answer;
                 return answerOf(answer, errors);
             })
-            .onErrorResume(failure -> {
-                status[0] = JsonRpcErrorCode.UPSTREAM_UNAVAILABLE.status();
-                return Mono.just(Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null));
-            })
-            .doFinally(signal -> record(request, chain, key, methods, at, started, status[0]));
+            .onErrorResume(failure -> Mono.just(
+                    Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null)))
+            .doFinally(signal -> record(request, chain, key, relayed, at, started, answered[0]));
     }
 
     private static Answer answerOf(UpstreamResponse answer, byte[] errors) {
@@ -214,10 +216,22 @@ public final class HotPath {
         return Answer.json(answer.status(), answer.contentType(), answer.body());
     }
 
-    private void record(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key, List<String> methods,
-            Instant at, long started, int status) {
-        usage.record(new UsageRecord(at, request.requestId(), key.key().organizationId(), key.key().keyId(),
-                key.plan().planId(), chain.id(), methods, status, Duration.ofNanos(System.nanoTime() - started)));
+    private void record(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key, List<JsonRpcCall> relayed,
+            Instant at, long started, UpstreamResponse answer) {
+        usage.record(UsageRecord.relayed(at, request.requestId(), key.key().organizationId(), key.key().keyId(),
+                key.plan().planId(), chain.id(), usageCalls(chain, relayed), answer == null ? 0 : answer.status(),
+                answer == null ? null : answer.body(), Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    /** The relayed calls as metering counts them: method, id (to match a batch answer) and weight. */
+    private List<UsageCall> usageCalls(ChainCatalogue.Chain chain, List<JsonRpcCall> relayed) {
+        String family = chain.family().name().toLowerCase(Locale.ROOT);
+        List<UsageCall> calls = new ArrayList<>(relayed.size());
+        for (JsonRpcCall call : relayed) {
+            calls.add(new UsageCall(call.method(), call.notification() ? null : call.id().toString(),
+                    weights.cost(family, call.method())));
+        }
+        return calls;
     }
 
     /** The batch's invalid calls, then the calls the policy refused. */

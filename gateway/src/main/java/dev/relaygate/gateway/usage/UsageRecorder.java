@@ -1,148 +1,283 @@
 package dev.relaygate.gateway.usage;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Takes usage records off the request path. {@link #record} only puts the record in a bounded, lock-free queue
- * and returns; a timer drains the queue in batches into the {@link UsageSink}. When the queue is full the
- * record is dropped and counted: metering must never slow down or fail a relayed call, and an unbounded queue
- * would turn a slow sink into an out-of-memory gateway.
+ * The gateway's usage meter. {@link #record} turns a metered request into one fact per call (its outcome read from
+ * the upstream's answer by {@link AnswerClassifier}) and hands them to the {@link UsageAggregator}: no I/O, no
+ * lock, never dropped. Every {@code flush-interval} one loop cuts the sums into batches and sends each to the
+ * {@link UsageSink} ({@code XADD rg:usage}); a batch the sink does not take goes to the {@link UsageSpool} on disk,
+ * and while the spool holds anything new batches queue behind it there, so batches reach the stream in the order
+ * they were cut. The spool is replayed, oldest first, at each flush, and each batch removed once the sink took it.
+ * File I/O runs on the bounded {@code usage-spool} scheduler only.
  */
 public final class UsageRecorder implements AutoCloseable {
 
-    /** Counter of records by {@code outcome}: queued, dropped (queue full), written, lost (sink failed). */
-    public static final String RECORDS_METRIC = "relaygate.usage.records";
+    /** Counter of usage facts (metered calls) recorded. */
+    public static final String FACTS_METRIC = "relaygate.usage.facts";
 
-    /** Gauge of records waiting for the sink. */
-    public static final String QUEUE_METRIC = "relaygate.usage.queue.size";
+    /** Counter of batches by {@code result}: sent, spooled, replayed, lost. */
+    public static final String BATCHES_METRIC = "relaygate.usage.batches";
+
+    /** Gauge of the spool file's size in bytes. */
+    public static final String SPOOL_BYTES_METRIC = "relaygate.usage.spool.bytes";
+
+    /** Gauge of the batches waiting in the spool. */
+    public static final String SPOOL_BATCHES_METRIC = "relaygate.usage.spool.batches";
+
+    /** Timer: from a batch being cut to the stream taking it (live batches: the XADD; replayed: the outage too). */
+    public static final String FLUSH_LAG_METRIC = "relaygate.usage.flush.lag";
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
-    // ConcurrentLinkedQueue with a separate size counter: offers never lock or park on the event loop, which
-    // a java.util.concurrent blocking queue may under contention.
-    private final Queue<UsageRecord> queue = new ConcurrentLinkedQueue<>();
+    /** Spooled batches replayed per flush at most, so that a long backlog does not hold up the live flushes. */
+    private static final int REPLAY_PER_FLUSH = 500;
 
-    private final AtomicInteger size = new AtomicInteger();
-
-    private final int capacity;
-
-    private final int batchSize;
-
-    private final Duration sinkTimeout;
+    private final UsageAggregator aggregator;
 
     private final UsageSink sink;
 
-    private final Counter queued;
+    private final UsageSpool spool;
 
-    private final Counter dropped;
+    private final Scheduler spoolScheduler;
 
-    private final Counter written;
+    private final Clock clock;
+
+    private final Duration shutdownTimeout;
+
+    private final Duration maxAge;
+
+    private final Counter facts;
+
+    private final Counter sent;
+
+    private final Counter spooled;
+
+    private final Counter replayed;
 
     private final Counter lost;
 
-    private final Scheduler scheduler;
+    private final Timer lag;
 
-    private final Disposable drainer;
+    private final Sinks.Empty<Void> stop = Sinks.empty();
+
+    private final Sinks.Empty<Void> stopped = Sinks.empty();
 
     /**
-     * @param scheduler times the periodic drain and the sink timeout; the sink's writes start on it
+     * @param timer times the flushes (cutting and serializing is CPU only)
+     * @param spoolScheduler the bounded scheduler every spool file operation runs on
      */
-    public UsageRecorder(UsageProperties properties, UsageSink sink, MeterRegistry meters, Scheduler scheduler) {
-        this.capacity = properties.queueCapacity();
-        this.batchSize = properties.batchSize();
-        this.sinkTimeout = properties.sinkTimeout();
+    public UsageRecorder(UsageProperties properties, String gatewayId, UsageSink sink, UsageSpool spool,
+            MeterRegistry meters, Scheduler timer, Scheduler spoolScheduler, Clock clock) {
+        this.aggregator = new UsageAggregator(gatewayId, properties.maxRowsPerBatch());
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.scheduler = scheduler;
-        this.queued = counter(meters, "queued");
-        this.dropped = counter(meters, "dropped");
-        this.written = counter(meters, "written");
-        this.lost = counter(meters, "lost");
-        Gauge.builder(QUEUE_METRIC, size, AtomicInteger::get)
-            .description("Usage records waiting to be written")
+        this.spool = Objects.requireNonNull(spool, "spool");
+        this.spoolScheduler = spoolScheduler;
+        this.clock = clock;
+        this.shutdownTimeout = properties.shutdownTimeout();
+        this.maxAge = properties.spool().maxAge();
+        this.facts = Counter.builder(FACTS_METRIC).description("Metered calls recorded").register(meters);
+        this.sent = batches(meters, "sent");
+        this.spooled = batches(meters, "spooled");
+        this.replayed = batches(meters, "replayed");
+        this.lost = batches(meters, "lost");
+        this.lag = Timer.builder(FLUSH_LAG_METRIC)
+            .description("From a usage batch being cut to the stream taking it")
             .register(meters);
-        // One drain at a time (concatMap); ticks that arrive while a slow sink is still writing are dropped, the
-        // next tick picks up everything still queued.
-        this.drainer = Flux.interval(properties.flushInterval(), scheduler)
+        Gauge.builder(SPOOL_BYTES_METRIC, spool, UsageSpool::bytes).baseUnit("bytes")
+            .description("Size of the usage spool file").register(meters);
+        Gauge.builder(SPOOL_BATCHES_METRIC, spool, UsageSpool::batches)
+            .description("Usage batches waiting in the spool").register(meters);
+        // One flush at a time (concatMap); ticks arriving during a slow flush are dropped, the next flush takes
+        // everything recorded meanwhile. Stopping lets the running flush finish: it holds batches already cut.
+        Flux.interval(properties.flushInterval(), properties.flushInterval(), timer)
+            .takeUntilOther(stop.asMono())
             .onBackpressureDrop()
-            .concatMap(tick -> drain(), 1)
+            .concatMap(tick -> flush(), 1)
+            .doFinally(signal -> stopped.tryEmitEmpty())
             .subscribe();
     }
 
-    /** Queues {@code record} for the sink; {@code false} (and counted as dropped) when the queue is full. */
-    public boolean record(UsageRecord record) {
+    /** Meters {@code record}: one fact per call. Cheap, non-blocking, never fails a request. */
+    public void record(UsageRecord record) {
         Objects.requireNonNull(record, "record");
-        if (size.incrementAndGet() > capacity) {
-            size.decrementAndGet();
-            dropped.increment();
-            return false;
+        List<UsageCall> calls = record.calls();
+        UsageOutcome[] outcomes;
+        if (record.rateLimited()) {
+            outcomes = new UsageOutcome[calls.size()];
+            java.util.Arrays.fill(outcomes, UsageOutcome.RATE_LIMITED);
         }
-        queue.offer(record);
-        queued.increment();
-        return true;
+        else {
+            outcomes = AnswerClassifier.classify(calls, record.status(), record.answer());
+        }
+        long minute = record.at().toEpochMilli() / 60_000 * 60_000;
+        long latency = record.rateLimited() ? 0 : record.latency().toMillis();
+        for (int i = 0; i < calls.size(); i++) {
+            UsageCall call = calls.get(i);
+            UsageOutcome outcome = outcomes[i];
+            aggregator.offer(new UsageFact(minute, record.organizationId(), record.keyId(), record.chainId(),
+                    call.method(), outcome, outcome.charged() ? call.computeUnits() : 0, latency));
+        }
+        facts.increment(calls.size());
     }
 
-    /** Writes everything queued now, batch after batch; completes when done (sink failures are counted, not raised). */
-    public Mono<Void> drain() {
-        return writeBatch()
-            .expand(written -> written == batchSize ? writeBatch() : Mono.empty())
+    /** Takes one fact as it is (for tests of the aggregation). */
+    void record(UsageFact fact) {
+        aggregator.offer(fact);
+        facts.increment();
+    }
+
+    /**
+     * Cuts what was recorded into batches and sends (or spools) them, then replays the spool. Completes when done;
+     * failures are counted and logged, never raised.
+     */
+    Mono<Void> flush() {
+        return Mono.defer(() -> Flux.fromIterable(aggregator.cut(clock.instant()))
+                .concatMap(this::deliver)
+                .then(replay())
+                .then(onSpool(() -> {
+                    spool.syncIfDue();
+                    return true;
+                }))
+                .then())
+            .onErrorResume(failure -> {
+                log.error("Usage flush failed", failure);
+                return Mono.empty();
+            });
+    }
+
+    /** Sends {@code batch}, unless older batches wait in the spool; spools it if the send fails. */
+    private Mono<Void> deliver(UsageBatch batch) {
+        String json = batch.json();
+        if (!spool.isEmpty()) {
+            return toSpool(batch);
+        }
+        return sink.send(batch.batchId(), json)
+            .then(Mono.fromRunnable(() -> {
+                sent.increment();
+                lag.record(Duration.between(batch.createdAt(), clock.instant()));
+            }))
+            .then()
+            .onErrorResume(failure -> {
+                log.warn("Usage batch {} not sent, spooling it: {}", batch.batchId(), failure.toString());
+                return toSpool(batch);
+            });
+    }
+
+    private Mono<Void> toSpool(UsageBatch batch) {
+        return onSpool(() -> spool.append(batch))
+            .doOnNext(appended -> {
+                if (appended) {
+                    spooled.increment();
+                }
+                else {
+                    lost.increment();
+                    log.error("Usage batch {} lost: the spool is full ({} bytes); its {} rows are not billed: {}",
+                            batch.batchId(), spool.bytes(), batch.rows().size(), batch.json());
+                }
+            })
+            .onErrorResume(failure -> {
+                lost.increment();
+                log.error("Usage batch {} lost: the spool cannot be written: {}; its rows: {}", batch.batchId(),
+                        failure.toString(), batch.json());
+                return Mono.empty();
+            })
             .then();
     }
 
-    /** Stops the timer and writes what is still queued, waiting at most the sink timeout. At shutdown only. */
+    /** Replays spooled batches oldest first until one fails or {@link #REPLAY_PER_FLUSH} are done. */
+    private Mono<Void> replay() {
+        return replayOne()
+            .expand(more -> more ? replayOne() : Mono.empty())
+            .take(REPLAY_PER_FLUSH)
+            .then();
+    }
+
+    /** {@code true} when a batch was replayed (or given up) and the next may follow. */
+    private Mono<Boolean> replayOne() {
+        if (spool.isEmpty()) {
+            return Mono.empty();
+        }
+        return onSpool(() -> spool.peek().orElse(null))
+            .flatMap(batch -> {
+                if (batch.createdAt().plus(maxAge).isBefore(clock.instant())) {
+                    return onSpool(() -> {
+                        spool.remove(batch);
+                        lost.increment();
+                        log.error("Usage batch from {} given up after {} in the spool; its rows are not billed: {}",
+                                batch.createdAt(), maxAge, batch.json());
+                        return true;
+                    });
+                }
+                return sink.send(null, batch.json())
+                    .then(onSpool(() -> {
+                        spool.remove(batch);
+                        replayed.increment();
+                        lag.record(Duration.between(batch.createdAt(), clock.instant()));
+                        return true;
+                    }))
+                    .onErrorResume(failure -> {
+                        log.debug("Usage spool replay stopped: {}", failure.toString());
+                        return Mono.just(false);
+                    });
+            });
+    }
+
+    private <T> Mono<T> onSpool(SpoolCall<T> call) {
+        return Mono.fromCallable(call::call).subscribeOn(spoolScheduler);
+    }
+
+    /**
+     * Stops the timer, lets a running flush finish, then flushes what is left (sent, else spooled) within
+     * {@code shutdown-timeout}. At shutdown only: blocks the calling thread.
+     */
     @Override
     public void close() {
-        drainer.dispose();
+        stop.tryEmitEmpty();
         try {
-            drain().block(sinkTimeout);
+            stopped.asMono().then(flush()).block(shutdownTimeout);
         }
         catch (IllegalStateException timedOut) {
-            log.warn("Usage records still queued at shutdown were not written: {}", timedOut.getMessage());
+            log.error("Usage not flushed within {} at shutdown: {} (spool: {} batches)", shutdownTimeout,
+                    timedOut.getMessage(), spool.batches());
+        }
+        try {
+            Mono.fromCallable(() -> {
+                spool.close();
+                return true;
+            }).subscribeOn(spoolScheduler).block(shutdownTimeout);
+        }
+        catch (RuntimeException failed) {
+            log.error("Usage spool not closed cleanly: {}", failed.toString());
         }
     }
 
-    private Mono<Integer> writeBatch() {
-        return Mono.defer(() -> {
-            List<UsageRecord> batch = new ArrayList<>(Math.min(batchSize, size.get()));
-            UsageRecord record;
-            while (batch.size() < batchSize && (record = queue.poll()) != null) {
-                size.decrementAndGet();
-                batch.add(record);
-            }
-            if (batch.isEmpty()) {
-                return Mono.empty();
-            }
-            return Mono.defer(() -> sink.write(batch))
-                .timeout(sinkTimeout, scheduler)
-                .doOnSuccess(done -> written.increment(batch.size()))
-                .onErrorResume(failure -> {
-                    lost.increment(batch.size());
-                    log.warn("Lost {} usage records: the sink failed: {}", batch.size(), failure.toString());
-                    return Mono.empty();
-                })
-                .thenReturn(batch.size());
-        });
+    private static Counter batches(MeterRegistry meters, String result) {
+        return Counter.builder(BATCHES_METRIC)
+            .tag("result", result)
+            .description("Usage batches by what became of them")
+            .register(meters);
     }
 
-    private static Counter counter(MeterRegistry meters, String outcome) {
-        return Counter.builder(RECORDS_METRIC)
-            .tag("outcome", outcome)
-            .description("Usage records by what became of them")
-            .register(meters);
+    /** A spool operation: blocking file I/O. */
+    @FunctionalInterface
+    private interface SpoolCall<T> {
+        T call() throws Exception;
     }
 }

@@ -1,5 +1,10 @@
 package dev.relaygate.gateway.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -28,6 +33,9 @@ public abstract class GatewayIntegrationTest {
     protected static final WireMockServer CONTROL_PLANE = started(new WireMockServer(
             WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()));
 
+    /** The usage spool of the shared gateway: a directory of its own, never the working directory. */
+    protected static final Path USAGE_SPOOL = temporaryDirectory("relaygate-usage-spool");
+
     protected static final Snapshots SNAPSHOTS = new Snapshots(TestRedis.url());
 
     @Autowired
@@ -45,6 +53,7 @@ public abstract class GatewayIntegrationTest {
         // Generous timeouts: these tests specify behaviour, not speed, and CI machines are small.
         properties.add("relaygate.redis.command-timeout", () -> "2s");
         properties.add("relaygate.control-plane.timeout", () -> "10s");
+        properties.add("relaygate.usage.spool.directory", () -> USAGE_SPOOL.toString());
         properties.add("server.port", () -> "0");
         properties.add("management.server.port", () -> "0");
     }
@@ -80,6 +89,15 @@ public abstract class GatewayIntegrationTest {
         SNAPSHOTS.redis().set(redisPrefix + id, snapshot.toString());
         CONTROL_PLANE.stubFor(WireMock.get(internalPath + id)
             .willReturn(WireMock.okJson(snapshot.toString())));
+    }
+
+    private static Path temporaryDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static WireMockServer started(WireMockServer server) {

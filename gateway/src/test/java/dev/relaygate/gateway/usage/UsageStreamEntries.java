@@ -1,0 +1,52 @@
+package dev.relaygate.gateway.usage;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.sync.RedisCommands;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a key's usage adds up to in {@code rg:usage}, counted as the control plane counts it: each batch id once.
+ * Also checks that a batch id seen twice carries the same document (a re-send, never a different batch).
+ */
+final class UsageStreamEntries {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private UsageStreamEntries() {
+    }
+
+    /** Calls and compute units per outcome of {@code keyId}, over distinct batch ids; "entries" counts raw entries. */
+    static Map<String, Long> totals(RedisCommands<String, String> redis, String keyId) {
+        List<StreamMessage<String, String>> entries = redis.xrange(UsageStream.STREAM, Range.create("-", "+"));
+        Map<String, String> batches = new HashMap<>();
+        Map<String, Long> totals = new HashMap<>();
+        for (StreamMessage<String, String> entry : entries) {
+            String json = entry.getBody().get(UsageStream.FIELD);
+            JsonNode batch = JSON.readTree(json);
+            String batchId = batch.get("batchId").asString();
+            String earlier = batches.putIfAbsent(batchId, json);
+            if (earlier != null) {
+                assertThat(json).as("a re-sent batch %s is the same document", batchId).isEqualTo(earlier);
+                continue;
+            }
+            for (JsonNode row : batch.get("rows")) {
+                if (row.get("keyId").asString().equals(keyId)) {
+                    String outcome = row.get("outcome").asString();
+                    totals.merge(outcome + ".calls", row.get("calls").asLong(), Long::sum);
+                    totals.merge(outcome + ".cu", row.get("computeUnits").asLong(), Long::sum);
+                    totals.merge("entries", 1L, Long::sum);
+                }
+            }
+        }
+        totals.remove("entries");
+        return totals;
+    }
+}
