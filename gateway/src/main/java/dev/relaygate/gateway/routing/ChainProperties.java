@@ -116,10 +116,10 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
      * second upstream and the first answer wins; the other is cancelled.
      *
      * @param enabled hedge read calls (writes are never hedged)
-     * @param delay a fixed delay; when unset, the first upstream's observed p95 latency within
+     * @param delay a fixed delay; when unset, the p95 latency of the chain's last 256 answers within
      *     [{@code minDelay}, {@code maxDelay}]
      * @param minDelay the adaptive delay is never shorter
-     * @param maxDelay the adaptive delay is never longer; also the delay before an upstream has enough samples
+     * @param maxDelay the adaptive delay is never longer; also the delay before the chain has 32 answers
      */
     public record Hedging(
             @DefaultValue("true") boolean enabled,

@@ -8,17 +8,13 @@ import dev.relaygate.gateway.routing.ChainProperties;
 import dev.relaygate.gateway.routing.UpstreamTier;
 
 /**
- * One upstream of one chain and what the gateway has learnt about it: observed latency (an EWMA, and a p95 estimate
- * for hedging), calls in flight, the head block its last health check reported, whether that check failed, its
+ * One upstream of one chain and what the gateway has learnt about it: observed latency (an EWMA), calls in flight, the head block its last health check reported, whether that check failed, its
  * circuit breaker and its budget. The selector reads it; the router and the health checks write it.
  */
 final class UpstreamNode {
 
     /** Weight of the newest latency sample in the moving averages. */
     private static final double ALPHA = 0.2;
-
-    /** Samples before the p95 estimate is trusted for hedging. */
-    static final int WARM_SAMPLES = 20;
 
     private final String name;
 
@@ -32,9 +28,7 @@ final class UpstreamNode {
 
     private double meanNanos;
 
-    private double deviationNanos;
-
-    private int samples;
+    private boolean observed;
 
     private volatile long head = -1;
 
@@ -110,25 +104,13 @@ final class UpstreamNode {
 
     /** Records how long a call took (failures too: a slow failure should make the upstream less attractive). */
     synchronized void observe(long nanos) {
-        if (samples == 0) {
-            meanNanos = nanos;
-            deviationNanos = nanos / 2.0;
-        }
-        else {
-            deviationNanos += ALPHA * (Math.abs(nanos - meanNanos) - deviationNanos);
-            meanNanos += ALPHA * (nanos - meanNanos);
-        }
-        samples++;
+        meanNanos = observed ? meanNanos + ALPHA * (nanos - meanNanos) : nanos;
+        observed = true;
     }
 
     /** Smoothed latency; 0 before any sample, so that a new upstream is tried soon. */
     synchronized double latencyNanos() {
         return meanNanos;
-    }
-
-    /** An estimate of the p95 latency (mean plus two mean deviations), or -1 before enough samples. */
-    synchronized long p95Nanos() {
-        return samples < WARM_SAMPLES ? -1 : (long) (meanNanos + 2 * deviationNanos);
     }
 
     /** Lower is better: latency, times the calls already waiting on this upstream, over its weight. */

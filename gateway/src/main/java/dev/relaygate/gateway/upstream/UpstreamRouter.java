@@ -27,7 +27,7 @@ import dev.relaygate.gateway.routing.ChainProperties;
 /**
  * Relays a request to the upstreams of its chain: asks the {@link UpstreamSelector} for an upstream, sends, reads
  * the outcome, and on a failure the {@link Failure} table allows, sends to another upstream, all within the chain's
- * deadline. Read requests are hedged: when the first upstream has not answered after about its p95 latency, a second
+ * deadline. Read requests are hedged: when the first upstream has not answered after the chain's p95 latency, a second
  * one is asked too; the first usable answer wins and the other call is cancelled. Every outcome feeds the upstream's
  * latency average and circuit breaker, and the metrics {@code relaygate.upstream.*}. Knows nothing of HTTP answers to
  * the caller: it hands back a {@link Relayed}.
@@ -103,7 +103,7 @@ public final class UpstreamRouter implements AutoCloseable {
             }
             Mono<UpstreamResponse> answer = attempt(request, first);
             if (request.hedged()) {
-                Duration delay = route.hedgeDelay(first);
+                Duration delay = route.hedgeDelay();
                 Mono<UpstreamResponse> hedge = Mono.delay(delay)
                     .then(Mono.defer(() -> {
                         UpstreamNode second = request.next();
@@ -143,6 +143,7 @@ public final class UpstreamRouter implements AutoCloseable {
             .flatMap(outcome -> {
                 if (outcome.failure == null) {
                     node.breaker().onSuccess();
+                    request.route.window.record(nanoTime.getAsLong() - started);
                     request.route.counter(node, "ok").increment();
                     return Mono.just(outcome.response);
                 }
@@ -223,6 +224,8 @@ public final class UpstreamRouter implements AutoCloseable {
 
         final Counter hedges;
 
+        final LatencyWindow window = new LatencyWindow();
+
         private final Map<UpstreamNode, Map<String, Counter>> counters = new HashMap<>();
 
         private final Map<UpstreamNode, Timer> latencies = new HashMap<>();
@@ -273,12 +276,12 @@ public final class UpstreamRouter implements AutoCloseable {
             return hedging.enabled() && selector.nodes().size() > 1 && maxAttempts > 1;
         }
 
-        /** The fixed delay, or {@code first}'s p95 within bounds (the ceiling until it has enough samples). */
-        Duration hedgeDelay(UpstreamNode first) {
+        /** The fixed delay, or the chain's recent p95 within bounds (the ceiling until there are enough samples). */
+        Duration hedgeDelay() {
             if (hedging.delay() != null) {
                 return hedging.delay();
             }
-            long p95 = first.p95Nanos();
+            long p95 = window.p95Nanos();
             if (p95 < 0) {
                 return hedging.maxDelay();
             }
