@@ -17,8 +17,8 @@ import dev.relaygate.gateway.routing.UpstreamTier;
  * first when the call needs old state: power of two choices, the two drawn at random in proportion to their
  * weights, the one with the lower {@link UpstreamNode#score()} (latency EWMA × calls in flight ÷ weight) wins.</li>
  * <li>The winner must have budget for the call; if not, it is struck off and the choice is made again.</li>
- * <li>When no upstream is usable, every untried upstream with budget is a candidate ("panic mode"): a gateway that
- * tries a doubtful node answers more often than one that answers nothing.</li>
+ * <li>When no upstream is usable, every untried upstream with budget is a candidate, tier by tier ("panic mode"): a
+ * gateway that tries a doubtful node answers more often than one that answers nothing.</li>
  * </ol>
  */
 final class UpstreamSelector {
@@ -93,7 +93,7 @@ final class UpstreamSelector {
                     untried.add(node);
                 }
             }
-            chosen = withBudget(untried, calls, units);
+            chosen = byTier(untried, calls, units);
         }
         return chosen;
     }
