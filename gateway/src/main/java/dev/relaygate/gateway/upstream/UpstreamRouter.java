@@ -57,7 +57,7 @@ public final class UpstreamRouter implements AutoCloseable {
 
     /** The router of the gateway: system time, thread-local randomness, health checks started by {@link #start()}. */
     public UpstreamRouter(ChainProperties chains, UpstreamClient client, MethodCost cost, MeterRegistry meters) {
-        this(chains, client, cost, meters, System::nanoTime, ThreadLocalRandom.current());
+        this(chains, client, cost, meters, System::nanoTime, () -> ThreadLocalRandom.current().nextLong());
     }
 
     UpstreamRouter(ChainProperties chains, UpstreamClient client, MethodCost cost, MeterRegistry meters,
@@ -129,7 +129,7 @@ public final class UpstreamRouter implements AutoCloseable {
         node.started();
         return client.post(node.url(), request.body)
             .timeout(timeout)
-            .map(response -> new Outcome(response, classify(response, request.reads)))
+            .map(response -> new Outcome(response, classify(request, response)))
             .onErrorResume(error -> Mono.just(new Outcome(null, Failure.of(error))))
             .doFinally(signal -> {
                 node.ended();
@@ -179,6 +179,12 @@ public final class UpstreamRouter implements AutoCloseable {
     }
 
     /** The failure a received answer stands for, or {@code null} when it is an answer to relay. */
+    private static Failure classify(Request request, UpstreamResponse response) {
+        Failure failure = classify(response, request.reads);
+        return failure == null && request.missingBlock(response) ? Failure.NODE_PROBLEM : failure;
+    }
+
+    /** The failure a received answer stands for, or {@code null} when it is an answer to relay. */
     static Failure classify(UpstreamResponse response, boolean reads) {
         int status = response.status();
         if (status == 429) {
@@ -222,6 +228,11 @@ public final class UpstreamRouter implements AutoCloseable {
 
         final ChainProperties.Hedging hedging;
 
+        /** The chain has archive and full upstreams: only then does it matter which a state read goes to. */
+        private final boolean mixedArchive;
+
+        private final long pruningWindow;
+
         final Counter hedges;
 
         final LatencyWindow window = new LatencyWindow();
@@ -244,6 +255,9 @@ public final class UpstreamRouter implements AutoCloseable {
             this.deadline = chain.retry().deadline();
             this.maxAttempts = chain.retry().maxAttempts();
             this.hedging = chain.hedging();
+            this.mixedArchive = nodes.stream().anyMatch(UpstreamNode::archive)
+                    && nodes.stream().anyMatch(node -> !node.archive());
+            this.pruningWindow = chain.health().pruningWindow();
             this.hedges = meters.counter(HEDGES_METRIC, "chain", chain.id());
             Set<String> outcomes = new HashSet<>(List.of("ok", "cancelled"));
             for (Failure failure : Failure.values()) {
@@ -270,6 +284,16 @@ public final class UpstreamRouter implements AutoCloseable {
 
         Timer latency(UpstreamNode node) {
             return latencies.get(node);
+        }
+
+        /** Whether {@code body} reads state older than full nodes keep (only asked on chains with both kinds). */
+        boolean needsArchive(byte[] body) {
+            if (!mixedArchive) {
+                return false;
+            }
+            long bestHead = selector.bestHead();
+            long block = bestHead < 0 ? -1 : BlockReferences.lowestStateBlock(body);
+            return block >= 0 && block < bestHead - pruningWindow;
         }
 
         boolean hedgeable() {
@@ -309,6 +333,11 @@ public final class UpstreamRouter implements AutoCloseable {
 
         private final Set<UpstreamNode> tried = new HashSet<>(4);
 
+        private final boolean needsArchive;
+
+        /** The block a single block read names, or -1: a {@code null} answer for it may blame the node. */
+        private final long blockRead;
+
         private int attempts;
 
         volatile UpstreamResponse lastAnswer;
@@ -321,6 +350,17 @@ public final class UpstreamRouter implements AutoCloseable {
             this.units = units;
             this.timeout = route.timeouts.of(methods);
             this.deadlineNanos = startedNanos + route.deadline.toNanos();
+            this.needsArchive = reads && route.needsArchive(body);
+            this.blockRead = reads && methods.size() == 1 && BlockReferences.BLOCK_READS.containsKey(methods.get(0))
+                    ? BlockReferences.blockRead(body) : -1;
+        }
+
+        /**
+         * Whether a {@code null} answer to a block read blames the node: the block is at or below the best head
+         * another upstream reports, so the chain has it and this node has not caught up.
+         */
+        boolean missingBlock(UpstreamResponse response) {
+            return blockRead >= 0 && blockRead <= route.selector.bestHead() && BlockReferences.nullResult(response.body());
         }
 
         boolean hedged() {
@@ -332,7 +372,7 @@ public final class UpstreamRouter implements AutoCloseable {
             if (attempts >= route.maxAttempts || nanoTime.getAsLong() - deadlineNanos >= 0) {
                 return null;
             }
-            UpstreamNode node = route.selector.select(tried, calls, units, false);
+            UpstreamNode node = route.selector.select(tried, calls, units, needsArchive);
             if (node != null) {
                 tried.add(node);
                 attempts++;
