@@ -3,7 +3,7 @@ package dev.relaygate.gateway.upstream;
 import java.util.Arrays;
 
 /**
- * The latencies of a chain's last {@value #SIZE} successful attempts, and their 95th percentile, the hedging delay:
+ * The latencies of a chain's last {@value #SIZE} successful or cancelled (hedged) attempts, and their 95th percentile, the hedging delay:
  * as in "The Tail at Scale" (Dean and Barroso, 2013), a request still unanswered at the p95 of its kind is hedged,
  * which bounds the extra load to about 5 %. The percentile is recomputed every {@value #EVERY} samples (a sort of
  * {@value #SIZE} longs, a few microseconds) and read without a lock in between.

@@ -138,6 +138,9 @@ public final class UpstreamRouter implements AutoCloseable {
                 request.route.latency(node).record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
                 if (signal == SignalType.CANCEL) {
                     request.route.counter(node, "cancelled").increment();
+                    // A hedge's loser took at least this long: leaving it out would pull the p95, and the hedging
+                    // delay, down, and hedge more and more.
+                    request.route.window.record(took);
                 }
             })
             .flatMap(outcome -> {
