@@ -108,6 +108,17 @@ final class UpstreamNode {
         observed = true;
     }
 
+    /**
+     * Records that a call was cancelled (a hedge lost) after {@code nanos}: a lower bound of its latency, so it may
+     * only raise the average. Taken as a sample, the short life of a hedge that lost to a fast first upstream would
+     * make a slow upstream look fast.
+     */
+    synchronized void observeAtLeast(long nanos) {
+        if (nanos > meanNanos) {
+            observe(nanos);
+        }
+    }
+
     /** Smoothed latency; 0 before any sample, so that a new upstream is tried soon. */
     synchronized double latencyNanos() {
         return meanNanos;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -106,7 +107,7 @@ public final class UpstreamRouter implements AutoCloseable {
                 Duration delay = route.hedgeDelay();
                 Mono<UpstreamResponse> hedge = Mono.delay(delay)
                     .then(Mono.defer(() -> {
-                        UpstreamNode second = request.next();
+                        UpstreamNode second = request.next(false);
                         if (second == null) {
                             return Mono.<UpstreamResponse>error(Exhausted.INSTANCE);
                         }
@@ -118,7 +119,8 @@ public final class UpstreamRouter implements AutoCloseable {
             return answer
                 .timeout(route.deadline)
                 .map(response -> new Relayed(response, request.attempts()))
-                .onErrorResume(exhausted -> Mono.just(new Relayed(request.lastAnswer, request.attempts())));
+                // No upstream left, every one failed (firstWithValue), or the deadline: the last answer worth relaying.
+                .onErrorResume(ended -> Mono.just(new Relayed(request.lastAnswer, request.attempts())));
         });
     }
 
@@ -134,13 +136,18 @@ public final class UpstreamRouter implements AutoCloseable {
             .doFinally(signal -> {
                 node.ended();
                 long took = nanoTime.getAsLong() - started;
-                node.observe(took);
-                request.route.latency(node).record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+                request.route.latency(node).record(took, TimeUnit.NANOSECONDS);
                 if (signal == SignalType.CANCEL) {
                     request.route.counter(node, "cancelled").increment();
-                    // A hedge's loser took at least this long: leaving it out would pull the p95, and the hedging
-                    // delay, down, and hedge more and more.
-                    request.route.window.record(took);
+                    node.observeAtLeast(took);
+                    // A first attempt that lost to its hedge took at least the p95: leaving it out would pull the
+                    // p95, and the hedging delay, down, and hedge more and more. A hedge that lost says nothing.
+                    if (took >= request.route.window.p95Nanos()) {
+                        request.route.window.record(took);
+                    }
+                }
+                else {
+                    node.observe(took);
                 }
             })
             .flatMap(outcome -> {
@@ -371,11 +378,16 @@ public final class UpstreamRouter implements AutoCloseable {
         }
 
         /** The upstream of the next send, counted and its budget taken; {@code null} when none may be tried. */
-        synchronized UpstreamNode next() {
+        UpstreamNode next() {
+            return next(true);
+        }
+
+        /** As {@link #next()}; a hedge ({@code panic} false) goes only to a usable upstream. */
+        synchronized UpstreamNode next(boolean panic) {
             if (attempts >= route.maxAttempts || nanoTime.getAsLong() - deadlineNanos >= 0) {
                 return null;
             }
-            UpstreamNode node = route.selector.select(tried, calls, units, needsArchive);
+            UpstreamNode node = route.selector.select(tried, calls, units, needsArchive, panic);
             if (node != null) {
                 tried.add(node);
                 attempts++;

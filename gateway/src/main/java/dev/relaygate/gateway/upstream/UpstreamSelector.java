@@ -71,6 +71,14 @@ final class UpstreamSelector {
      * @param needsArchive the request reads state older than non-archive nodes keep
      */
     UpstreamNode select(Set<UpstreamNode> tried, long calls, long units, boolean needsArchive) {
+        return select(tried, calls, units, needsArchive, true);
+    }
+
+    /**
+     * As {@link #select(Set, long, long, boolean)}; without {@code panic}, only usable upstreams: a hedge is optional,
+     * and one sent to a lagging node could win with a stale answer.
+     */
+    UpstreamNode select(Set<UpstreamNode> tried, long calls, long units, boolean needsArchive, boolean panic) {
         long now = nanoTime.getAsLong();
         long bestHead = bestHead();
         List<UpstreamNode> usable = new ArrayList<>(nodes.size());
@@ -86,7 +94,7 @@ final class UpstreamSelector {
         if (chosen == null) {
             chosen = byTier(usable, calls, units);
         }
-        if (chosen == null) {
+        if (chosen == null && panic) {
             List<UpstreamNode> untried = new ArrayList<>(nodes.size());
             for (UpstreamNode node : nodes) {
                 if (!tried.contains(node) && !usable.contains(node)) {

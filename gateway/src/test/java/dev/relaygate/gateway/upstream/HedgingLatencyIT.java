@@ -25,8 +25,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hedging cuts the tail: one upstream with a heavy-tailed (log-normal) latency, one steadier, the same read load
- * through a router without and one with hedging. The two take turns, round after round, so that a busy moment of a
+ * Hedging cuts the tail: two upstreams with heavy-tailed (log-normal) latencies, the same read load through a router
+ * without and one with hedging. (When only one upstream is slow, the latency average already steers calls away from
+ * it; hedging is for stalls that no choice of upstream avoids.) The two take turns, round after round, so that a busy moment of a
  * shared machine falls on both alike. The p99 with hedging must be well below the p99 without. Prints both figures.
  */
 class HedgingLatencyIT {
@@ -42,30 +43,32 @@ class HedgingLatencyIT {
 
     private static final int CONCURRENCY = 8;
 
-    private static final WireMockServer SLOW = new WireMockServer(
+    private static final WireMockServer FIRST = new WireMockServer(
             WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().containerThreads(64));
 
-    private static final WireMockServer STEADY = new WireMockServer(
+    private static final WireMockServer SECOND = new WireMockServer(
             WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().containerThreads(64));
 
     @BeforeAll
     static void startUpstreams() {
-        SLOW.start();
-        STEADY.start();
+        FIRST.start();
+        SECOND.start();
         String answer = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x\"}";
-        // Median 40 ms for both; sigma 1.5 puts the slow one's p99 near 1.3 s, sigma 0.25 the steady one's near 70 ms.
-        SLOW.stubFor(post("/").willReturn(okJson(answer).withLogNormalRandomDelay(40, 1.5)));
-        STEADY.stubFor(post("/").willReturn(okJson(answer).withLogNormalRandomDelay(40, 0.25)));
+        // Median 20 ms, sigma 1.5 for both: nodes that stall now and then (p95 near 240 ms, p99 near 650 ms), which
+        // no choice of upstream avoids. The gap hedging makes is wide enough that a busy shared machine, which adds
+        // tens of milliseconds here and there, cannot hide it.
+        FIRST.stubFor(post("/").willReturn(okJson(answer).withLogNormalRandomDelay(20, 1.5)));
+        SECOND.stubFor(post("/").willReturn(okJson(answer).withLogNormalRandomDelay(20, 1.5)));
     }
 
     @AfterAll
     static void stopUpstreams() {
-        SLOW.stop();
-        STEADY.stop();
+        FIRST.stop();
+        SECOND.stop();
     }
 
     @Test
-    void hedgingCutsTheP99WhenOneUpstreamIsSlow() {
+    void hedgingCutsTheP99OfUpstreamsThatStallNowAndThen() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (UpstreamClient client = new UpstreamClient(new UpstreamProperties(64, Duration.ofSeconds(2),
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), 1 << 20))) {
@@ -84,18 +87,18 @@ class HedgingLatencyIT {
             Duration p99With = p99(with);
             double share = meters.counter(UpstreamRouter.HEDGES_METRIC, "chain", "test").count()
                     / (WARM_UP + ROUNDS * PER_ROUND);
-            System.out.printf("Hedging p99 (%d reads each, %d at a time, log-normal upstreams median 40 ms, sigma 1.5"
-                    + " and 0.25): without %d ms, with %d ms; %.1f %% of reads hedged%n", ROUNDS * PER_ROUND,
+            System.out.printf("Hedging p99 (%d reads each, %d at a time, two log-normal upstreams median 20 ms,"
+                    + " sigma 1.5): without %d ms, with %d ms; %.1f %% of reads hedged%n", ROUNDS * PER_ROUND,
                     CONCURRENCY, p99Without.toMillis(), p99With.toMillis(), share * 100);
-            assertThat(p99With).isLessThan(p99Without.multipliedBy(4).dividedBy(5));
+            assertThat(p99With).isLessThan(p99Without.multipliedBy(7).dividedBy(10));
         }
     }
 
     private static UpstreamRouter router(UpstreamClient client, ChainProperties.Hedging hedging,
             SimpleMeterRegistry meters) {
         List<ChainProperties.Upstream> upstreams = List.of(
-                Upstreams.upstream(SLOW.baseUrl() + "/", "slow", 1, UpstreamTier.PRIMARY, 0, 0),
-                Upstreams.upstream(STEADY.baseUrl() + "/", "steady", 1, UpstreamTier.PRIMARY, 0, 0));
+                Upstreams.upstream(FIRST.baseUrl() + "/", "first", 1, UpstreamTier.PRIMARY, 0, 0),
+                Upstreams.upstream(SECOND.baseUrl() + "/", "second", 1, UpstreamTier.PRIMARY, 0, 0));
         ChainProperties chains = new ChainProperties(List.of(Upstreams.chain("test", upstreams,
                 Upstreams.retry(Duration.ofSeconds(10), 3, Duration.ofSeconds(5)), hedging)));
         return new UpstreamRouter(chains, client, (family, methods) -> 1, meters, System::nanoTime, new Random(17));

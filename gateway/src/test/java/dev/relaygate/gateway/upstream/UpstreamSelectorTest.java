@@ -210,6 +210,17 @@ class UpstreamSelectorTest {
     }
 
     @Test
+    void aHedgeNeverGoesToAnUpstreamOutOfTheRotation() {
+        UpstreamNode ahead = node("ahead", nanos);
+        UpstreamNode behind = node("behind", nanos);
+        ahead.head(1000);
+        behind.head(900);
+
+        assertThat(selector(ahead, behind).select(Set.of(ahead), 1, 1, false, false)).isNull();
+        assertThat(selector(ahead, behind).select(Set.of(ahead), 1, 1, false, true)).isSameAs(behind);
+    }
+
+    @Test
     void neverSendsBeyondAnUpstreamsRequestBudget() {
         UpstreamNode budgeted = node("budgeted", 1, UpstreamTier.PRIMARY, 5, nanos);
         UpstreamNode spare = node("spare", 1, UpstreamTier.PRIMARY, 0, nanos);
