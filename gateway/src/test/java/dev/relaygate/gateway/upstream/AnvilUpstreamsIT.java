@@ -117,7 +117,7 @@ class AnvilUpstreamsIT {
                 Upstreams.upstream(first.url(), null, 1, UpstreamTier.PRIMARY, 0, 0),
                 Upstreams.upstream(second.url(), null, 1, UpstreamTier.PRIMARY, 0, 0));
         ChainProperties.Chain chain = new ChainProperties.Chain("anvil", List.of(), ChainFamily.EVM, upstreams,
-                new ChainProperties.Health(Duration.ofMillis(200), Duration.ofSeconds(1), 5, 128),
+                new ChainProperties.Health(Duration.ofMillis(200), Duration.ofSeconds(3), 5, 128),
                 Upstreams.retry(Duration.ofSeconds(10), 3, Duration.ofSeconds(2)), Upstreams.adaptiveHedging(),
                 Upstreams.EJECTION);
         router = new UpstreamRouter(new ChainProperties(List.of(chain)), client, (family, methods) -> 1, meters,
