@@ -14,6 +14,9 @@ public final class HeaderNames {
 
     public static final String RETRY_AFTER = "Retry-After";
 
+    /** How many upstreams a relayed request was sent to: retries, failovers and hedges included; never which. */
+    public static final String UPSTREAM_ATTEMPTS = "X-Relaygate-Upstream-Attempts";
+
     public static final String FORWARDED_FOR = "X-Forwarded-For";
 
     public static final String ORIGIN = "Origin";
@@ -35,8 +38,9 @@ public final class HeaderNames {
     /** Request headers a browser dApp may send. */
     static final String ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id";
 
-    /** Answer headers a browser dApp may read: the request id and the rate-limit state. */
-    static final String EXPOSED_HEADERS = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After";
+    /** Answer headers a browser dApp may read: the request id, the rate-limit state and the upstream attempts. */
+    static final String EXPOSED_HEADERS = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
+            + UPSTREAM_ATTEMPTS;
 
     private HeaderNames() {
     }

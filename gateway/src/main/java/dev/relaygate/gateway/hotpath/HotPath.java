@@ -33,8 +33,8 @@ import dev.relaygate.gateway.ratelimit.RateLimitDecision;
 import dev.relaygate.gateway.ratelimit.RateLimitPolicy;
 import dev.relaygate.gateway.ratelimit.RateLimiter;
 import dev.relaygate.gateway.routing.ChainCatalogue;
-import dev.relaygate.gateway.upstream.UpstreamClient;
 import dev.relaygate.gateway.upstream.UpstreamResponse;
+import dev.relaygate.gateway.upstream.UpstreamRouter;
 import dev.relaygate.gateway.usage.UsageCall;
 import dev.relaygate.gateway.usage.UsageRecord;
 import dev.relaygate.gateway.usage.UsageRecorder;
@@ -43,7 +43,7 @@ import dev.relaygate.gateway.usage.UsageRecorder;
  * The hot path, one step after another, over one {@link GatewayRequest}: read the JSON-RPC body, find the chain,
  * resolve the key, apply its policy and plan, take compute units from the bucket, relay, and hand a usage record
  * to the recorder. Each step asks a decider that knows nothing of HTTP ({@link JsonRpcReader},
- * {@link ChainCatalogue}, {@link KeyResolver}, {@link PolicyCheck}, {@link RateLimiter}, {@link UpstreamClient})
+ * {@link ChainCatalogue}, {@link KeyResolver}, {@link PolicyCheck}, {@link RateLimiter}, {@link UpstreamRouter})
  * and turns its answer into the next step or into an {@link Answer}. Nothing here blocks or touches Netty.
  */
 public final class HotPath {
@@ -64,14 +64,14 @@ public final class HotPath {
 
     private final RateLimiter limiter;
 
-    private final UpstreamClient upstream;
+    private final UpstreamRouter upstream;
 
     private final UsageRecorder usage;
 
     private final Clock clock;
 
     HotPath(JsonRpcReader reader, ChainCatalogue catalogue, KeyResolver keys, PolicyCheck policy,
-            TrustedProxies proxies, MethodWeights weights, RateLimiter limiter, UpstreamClient upstream,
+            TrustedProxies proxies, MethodWeights weights, RateLimiter limiter, UpstreamRouter upstream,
             UsageRecorder usage, Clock clock) {
         this.reader = reader;
         this.catalogue = catalogue;
@@ -196,10 +196,14 @@ public final class HotPath {
         long started = System.nanoTime();
         // The upstream's answer, for metering; stays null when none came (failure, or the caller went away first).
         UpstreamResponse[] answered = {null};
-        return upstream.post(chain.upstreams().get(0), body)
-            .map(answer -> {
-                answered[0] = answer;
-                return answerOf(answer, errors);
+        return upstream.relay(chain.id(), methods, body)
+            .map(sent -> {
+                if (sent.answered()) {
+                    answered[0] = sent.response();
+                }
+                Answer answer = sent.answered() ? answerOf(sent.response(), errors)
+                        : Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null);
+                return answer.header(HeaderNames.UPSTREAM_ATTEMPTS, Integer.toString(sent.attempts()));
             })
             .onErrorResume(failure -> Mono.just(
                     Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null)))

@@ -32,6 +32,7 @@ import dev.relaygate.gateway.ratelimit.RateLimiter;
 import dev.relaygate.gateway.routing.ChainCatalogue;
 import dev.relaygate.gateway.routing.ChainProperties;
 import dev.relaygate.gateway.upstream.UpstreamClient;
+import dev.relaygate.gateway.upstream.UpstreamRouter;
 import dev.relaygate.gateway.usage.UsageRecorder;
 
 /**
@@ -48,7 +49,7 @@ class HotPathConfiguration {
 
     @Bean
     HotPath hotPath(JsonRpcProperties jsonRpc, ChainCatalogue catalogue, KeyResolver keys, PolicyProperties policy,
-            MethodWeights weights, RateLimiter limiter, UpstreamClient upstream, UsageRecorder usage, Clock clock) {
+            MethodWeights weights, RateLimiter limiter, UpstreamRouter upstream, UsageRecorder usage, Clock clock) {
         PolicyCheck check = new PolicyCheck(new KeyPolicy(new MethodClasses(policy.methodClasses())),
                 new KeyJwtCheck(new KeyJwtVerifier(policy.jwtAudience(), policy.jwtClockSkew(), clock)));
         return new HotPath(new JsonRpcReader(jsonRpc.maxDepth(), jsonRpc.maxBatchSize()), catalogue, keys, check,
@@ -105,5 +106,11 @@ class HotPathConfiguration {
     @Bean(destroyMethod = "close")
     UpstreamClient upstreamClient(UpstreamProperties properties) {
         return new UpstreamClient(properties);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    UpstreamRouter upstreamRouter(ChainProperties chains, UpstreamClient upstreamClient, MethodWeights weights,
+            MeterRegistry meters) {
+        return new UpstreamRouter(chains, upstreamClient, weights::cost, meters);
     }
 }

@@ -1,19 +1,28 @@
 package dev.relaygate.gateway.routing;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * The chain catalogue as configured: {@code relaygate.chains[i].id}, {@code .aliases[j]}, {@code .family},
- * {@code .upstreams[k].url}.
+ * {@code .upstreams[k]} (url, weight, tier, archive flag, budget) and how the chain's upstreams are checked,
+ * retried and hedged ({@code .health}, {@code .retry}, {@code .hedging}, {@code .ejection}). Every property but
+ * the id and the upstream urls has a default, so a chain with one url per upstream is a complete configuration.
+ * Documented in docs/upstreams.md.
  */
 @Validated
 @ConfigurationProperties("relaygate")
@@ -24,10 +33,116 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
             @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}") String id,
             @DefaultValue List<@Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}") String> aliases,
             @NotNull @DefaultValue("evm") ChainFamily family,
-            @NotEmpty List<@Valid Upstream> upstreams) {
+            @NotEmpty List<@Valid Upstream> upstreams,
+            @Valid @NotNull @DefaultValue Health health,
+            @Valid @NotNull @DefaultValue Retry retry,
+            @Valid @NotNull @DefaultValue Hedging hedging,
+            @Valid @NotNull @DefaultValue Ejection ejection) {
     }
 
-    /** An upstream node of a chain. */
-    public record Upstream(@NotNull URI url) {
+    /**
+     * An upstream node of a chain.
+     *
+     * @param url where calls are POSTed; may carry a provider's credential, so it never appears in answers, logs or
+     *     metrics
+     * @param name the upstream's name in metrics and logs; defaults to {@code <chain>-<index>}
+     * @param weight relative share of calls among upstreams of the same tier and similar latency
+     * @param tier primary upstreams serve while one is usable; fallback upstreams only when none is
+     * @param archive the node keeps all historical state; calls for blocks older than the pruning window go to
+     *     archive upstreams first
+     * @param requestsPerSecond the gateway never sends more calls per second to this upstream (0: no limit); each
+     *     call of a batch counts
+     * @param computeUnitsPerSecond the gateway never sends more compute units per second (method weights of
+     *     docs/rate-limiting.md) to this upstream (0: no limit)
+     */
+    public record Upstream(
+            @NotNull URI url,
+            @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,62}") String name,
+            @Min(1) @Max(1000) @DefaultValue("1") int weight,
+            @NotNull @DefaultValue("primary") UpstreamTier tier,
+            @DefaultValue("false") boolean archive,
+            @PositiveOrZero @DefaultValue("0") long requestsPerSecond,
+            @PositiveOrZero @DefaultValue("0") long computeUnitsPerSecond) {
+    }
+
+    /**
+     * Active health checks ({@code eth_blockNumber} on EVM chains, {@code getSlot} on Solana; none for generic
+     * chains). They run only for chains with two upstreams or more: with one there is nowhere else to go.
+     *
+     * @param interval time between two checks of one upstream
+     * @param timeout a slower answer fails the check
+     * @param maxBlocksBehind an upstream whose head is further behind the best head leaves the rotation
+     * @param pruningWindow blocks a non-archive node is assumed to keep state for; older blocks go to archive nodes
+     */
+    public record Health(
+            @NotNull @DefaultValue("5s") Duration interval,
+            @NotNull @DefaultValue("2s") Duration timeout,
+            @PositiveOrZero @DefaultValue("5") long maxBlocksBehind,
+            @PositiveOrZero @DefaultValue("128") long pruningWindow) {
+    }
+
+    /**
+     * Retries and timeouts.
+     *
+     * @param deadline the longest a relayed request may take, every attempt and hedge included
+     * @param maxAttempts upstreams tried at most per request (hedges included)
+     * @param timeout how long one attempt may take, for methods in no class of {@code methodTimeouts}
+     * @param methodTimeouts per method class: a longer or shorter attempt timeout for the methods it lists
+     *     (exact names, or prefixes written {@code name*}); a batch takes the longest timeout of its methods
+     */
+    public record Retry(
+            @NotNull @DefaultValue("30s") Duration deadline,
+            @Min(1) @Max(10) @DefaultValue("3") int maxAttempts,
+            @NotNull @DefaultValue("10s") Duration timeout,
+            Map<String, @Valid MethodTimeout> methodTimeouts) {
+
+        /** Longer timeouts for log queries and traces, which legitimately run long. */
+        public static final Map<String, MethodTimeout> DEFAULT_METHOD_TIMEOUTS = Map.of(
+                "logs", new MethodTimeout(Duration.ofSeconds(20), List.of("eth_getLogs", "eth_getFilterLogs")),
+                "trace", new MethodTimeout(Duration.ofSeconds(30), List.of("debug_*", "trace_*")));
+
+        public Retry {
+            methodTimeouts = methodTimeouts == null || methodTimeouts.isEmpty() ? DEFAULT_METHOD_TIMEOUTS
+                    : Map.copyOf(methodTimeouts);
+        }
+    }
+
+    /** An attempt timeout for a class of methods. */
+    public record MethodTimeout(@NotNull Duration timeout, @NotEmpty List<String> methods) {
+    }
+
+    /**
+     * Hedging of read calls: when the first upstream has not answered after {@code delay}, the same call goes to a
+     * second upstream and the first answer wins; the other is cancelled.
+     *
+     * @param enabled hedge read calls (writes are never hedged)
+     * @param delay a fixed delay; when unset, the p95 latency of the chain's last 256 answers within
+     *     [{@code minDelay}, {@code maxDelay}]
+     * @param minDelay the adaptive delay is never shorter
+     * @param maxDelay the adaptive delay is never longer; also the delay before the chain has 32 answers
+     */
+    public record Hedging(
+            @DefaultValue("true") boolean enabled,
+            Duration delay,
+            @NotNull @DefaultValue("20ms") Duration minDelay,
+            @NotNull @DefaultValue("1s") Duration maxDelay) {
+
+        @AssertTrue(message = "min-delay must not exceed max-delay")
+        boolean isOrdered() {
+            return minDelay == null || maxDelay == null || minDelay.compareTo(maxDelay) <= 0;
+        }
+    }
+
+    /**
+     * Passive outlier detection, the circuit breaker of each upstream: after {@code consecutiveFailures} failed
+     * calls in a row the upstream is ejected for a back-off that doubles at each ejection in a row (from
+     * {@code baseBackOff} to {@code maxBackOff}); a rate-limit answer ejects it at once for its Retry-After or the
+     * back-off. Once the back-off has passed the upstream is on probation: one success closes the breaker and
+     * resets the back-off, one failure ejects it again.
+     */
+    public record Ejection(
+            @Min(1) @DefaultValue("3") int consecutiveFailures,
+            @NotNull @DefaultValue("1s") Duration baseBackOff,
+            @NotNull @DefaultValue("60s") Duration maxBackOff) {
     }
 }

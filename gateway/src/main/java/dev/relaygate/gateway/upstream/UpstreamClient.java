@@ -1,6 +1,7 @@
 package dev.relaygate.gateway.upstream;
 
 import java.net.URI;
+import java.time.Duration;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -64,10 +65,24 @@ public final class UpstreamClient implements AutoCloseable {
     private Mono<UpstreamResponse> read(HttpClientResponse response, ByteBufFlux content) {
         String contentType = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         int status = response.status().code();
+        Duration retryAfter = retryAfter(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER));
         long declared = BoundedBody.contentLength(response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
         return BoundedBody.read(content, declared, maxResponseBytes,
                 () -> new UpstreamException("answer larger than " + maxResponseBytes + " bytes"))
-            .map(bytes -> new UpstreamResponse(status, contentType, bytes));
+            .map(bytes -> new UpstreamResponse(status, contentType, bytes, retryAfter));
+    }
+
+    /** Retry-After in seconds (the HTTP-date form is rare from JSON-RPC providers and read as absent). */
+    private static Duration retryAfter(String header) {
+        if (header == null) {
+            return Duration.ZERO;
+        }
+        try {
+            return Duration.ofSeconds(Math.clamp(Long.parseLong(header.trim()), 0, 3600));
+        }
+        catch (NumberFormatException notSeconds) {
+            return Duration.ZERO;
+        }
     }
 
     @Override

@@ -1,0 +1,150 @@
+package dev.relaygate.gateway.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+/**
+ * A real local Ethereum node: Anvil from the npm package {@code @foundry-rs/anvil} at the version the root POM pins
+ * ({@code anvil.version}), installed once into the repository's {@code .local/tools} as the local stack does, and
+ * started on a free port. Blocking by design: use it from test threads only.
+ */
+public final class AnvilNode implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+
+    private final int port;
+
+    private AnvilNode(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts a node with an empty chain at block 0; waits until it answers. */
+    public static AnvilNode start() {
+        Path binary = install();
+        int port = freePort();
+        try {
+            Process process = new ProcessBuilder(binary.toString(), "--host", "127.0.0.1", "--port",
+                    Integer.toString(port), "--chain-id", "31337", "--silent")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+            AnvilNode node = new AnvilNode(process, port);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> node.call("eth_chainId", "[]").contains("\"result\""));
+            return node;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Mines {@code blocks} blocks at once. */
+    public void mine(int blocks) {
+        call("anvil_mine", "[\"0x" + Integer.toHexString(blocks) + "\"]");
+    }
+
+    public long blockNumber() {
+        String answer = call("eth_blockNumber", "[]");
+        int start = answer.indexOf("\"0x") + 3;
+        return Long.parseLong(answer.substring(start, answer.indexOf('"', start)), 16);
+    }
+
+    /** Kills the node at once, as a crash would. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String call(String method, String params) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url()))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(5))
+            .POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}"))
+            .build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path install() {
+        String version = System.getProperty("anvil.version", "1.7.1");
+        Path root = Path.of(System.getProperty("relaygate.root", "..")).toAbsolutePath().normalize();
+        Path prefix = root.resolve(".local/tools/anvil-" + version);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String platform = (os.contains("mac") ? "darwin" : "linux") + "-"
+                + (arch.contains("aarch64") || arch.contains("arm64") ? "arm64" : "amd64");
+        Path binary = prefix.resolve("node_modules/@foundry-rs/anvil-" + platform + "/bin/anvil");
+        if (Files.isExecutable(binary)) {
+            return binary;
+        }
+        try {
+            Files.createDirectories(prefix);
+            Process npm = new ProcessBuilder(List.of("npm", "install", "--no-audit", "--no-fund", "--no-save",
+                    "--loglevel=error", "--prefix", prefix.toString(), "@foundry-rs/anvil@" + version))
+                .inheritIO().start();
+            if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm could not install @foundry-rs/anvil@" + version);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Anvil tests need Node.js and npm", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException("npm installed @foundry-rs/anvil but there is no " + binary);
+        }
+        return binary;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
