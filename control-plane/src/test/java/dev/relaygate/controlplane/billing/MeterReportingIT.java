@@ -26,7 +26,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.relaygate.controlplane.testsupport.StripeIntegrationTest;
-import dev.relaygate.controlplane.usage.UsageStreamFixture;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -76,11 +75,7 @@ class MeterReportingIT extends StripeIntegrationTest {
 
     /** Appends usage to rg:usage as a gateway would and waits until the control plane has counted it. */
     private void usage(Customer customer, Instant minute, long computeUnits) {
-        UsageStreamFixture.Row row = new UsageStreamFixture.Row(minute.truncatedTo(ChronoUnit.MINUTES), customer.org(),
-                UUID.randomUUID(), "eth-mainnet", "eth_call", "ok", 1, computeUnits, 12);
-        String id = UsageStreamFixture.append(redis(), UsageStreamFixture.batch("meter-" + UUID.randomUUID(),
-                List.of(row)));
-        UsageStreamFixture.awaitAcknowledged(redis(), id);
+        UsageFeed.record(redis(), customer.org(), minute, computeUnits);
     }
 
     private static void stubMeterEvents(int delayMillis) {
