@@ -160,7 +160,8 @@ public final class MeterReporter implements DisposableBean {
             .onErrorResume(failure -> {
                 boolean permanent = failure instanceof StripeApi.MeterEventRefused;
                 String error = permanent ? "refused: " + ((StripeApi.MeterEventRefused) failure).code()
-                        : failure.getClass().getSimpleName();
+                        : failure instanceof StripeApi.MeterEventFailed ? "stripe: " + failure.getMessage()
+                                : failure.getClass().getSimpleName();
                 (permanent ? refused : failed).increment();
                 Mono<Void> recorded = ledger.markFailed(identifier, error, permanent)
                     .onErrorResume(ignored -> Mono.empty());

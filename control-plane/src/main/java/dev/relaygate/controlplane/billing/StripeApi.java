@@ -129,7 +129,7 @@ public final class StripeApi implements DisposableBean {
      * Reports one slice of usage to the Billing Meter. The identifier is the slice's, so Stripe counts a resent
      * slice once; the same string is the idempotency key, so a retry within 24 h gets the first answer back. A
      * refusal Stripe will repeat for the same request (4xx other than 409 and 429) fails with
-     * {@link MeterEventRefused}; anything else (timeout, 5xx, 429) fails as retryable.
+     * {@link MeterEventRefused}; anything else (timeout, 5xx, 429) with {@link MeterEventFailed}.
      */
     public Mono<Void> reportMeterEvent(String eventName, String identifier, String customerId, long value,
             Instant timestamp) {
@@ -143,11 +143,11 @@ public final class StripeApi implements DisposableBean {
         return run(() -> client.v1().billing().meterEvents().create(params, idempotent(identifier)))
             .onErrorMap(failure -> {
                 Integer status = failure instanceof StripeException stripe ? stripe.getStatusCode() : null;
-                ApiException logged = failed("billing.meter_events.create", failure);
+                failed("billing.meter_events.create", failure);
                 if (status != null && status >= 400 && status < 500 && status != 409 && status != 429) {
                     return new MeterEventRefused(((StripeException) failure).getCode());
                 }
-                return logged;
+                return new MeterEventFailed(status != null ? "status " + status : failure.getClass().getSimpleName());
             })
             .then();
     }
@@ -230,6 +230,14 @@ public final class StripeApi implements DisposableBean {
         /** Stripe's error code (never its message, which may quote request data). */
         public String code() {
             return code;
+        }
+    }
+
+    /** A meter event that may succeed if sent again (timeout, 5xx, 429, no connection). */
+    public static final class MeterEventFailed extends RuntimeException {
+
+        MeterEventFailed(String reason) {
+            super(reason, null, false, false);
         }
     }
 

@@ -244,6 +244,12 @@ class MeterReportingIT extends StripeIntegrationTest {
         reporter.report().onErrorReturn(-1L).block();
 
         assertThat(lag()).as("the unsent hour holds the lag").isGreaterThanOrEqualTo(Duration.ofHours(10).toSeconds());
+        assertThat(db.sql("select status, last_error from meter_reports where organization_id = :org")
+            .bind("org", customer.org())
+            .map(row -> row.get("status", String.class) + " " + row.get("last_error", String.class))
+            .all().collectList().block())
+            .as("at most the first pending slice was tried; it stays pending")
+            .allMatch(s -> s.equals("pending null") || s.equals("pending stripe: status 500"));
         clock.advance(Duration.ofMinutes(30));
         assertThat(lag()).isGreaterThanOrEqualTo(Duration.ofMinutes(10 * 60 + 30).toSeconds());
 
