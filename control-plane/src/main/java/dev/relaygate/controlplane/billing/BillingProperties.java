@@ -25,12 +25,13 @@ import org.springframework.validation.annotation.Validated;
  * @param portalReturnUrl where the Billing Portal's "return" link leads
  * @param pastDueGrace  how long a {@code past_due} subscription keeps its paid plan before the free plan applies
  * @param graceSweepInterval how often organizations whose grace ended are moved to the free plan
+ * @param meter         usage-based billing: compute units reported to a Stripe Billing Meter
  */
 @Validated
 @ConfigurationProperties("relaygate.billing")
 public record BillingProperties(@Valid @NotNull @DefaultValue Stripe stripe, URI successUrl, URI cancelUrl,
         URI portalReturnUrl, @NotNull @DefaultValue("7d") Duration pastDueGrace,
-        @NotNull @DefaultValue("1m") Duration graceSweepInterval) {
+        @NotNull @DefaultValue("1m") Duration graceSweepInterval, @Valid @NotNull @DefaultValue Meter meter) {
 
     public boolean enabled() {
         return stripe != null && stripe.apiKey() != null && !stripe.apiKey().isBlank();
@@ -51,6 +52,37 @@ public record BillingProperties(@Valid @NotNull @DefaultValue Stripe stripe, URI
     @AssertTrue(message = "relaygate.billing.past-due-grace must not be negative")
     public boolean isGraceNotNegative() {
         return pastDueGrace == null || !pastDueGrace.isNegative();
+    }
+
+    /** Whether compute units are reported to the Stripe Billing Meter: billing on and the meter not switched off. */
+    public boolean meterEnabled() {
+        return enabled() && meter.enabled();
+    }
+
+    /**
+     * Reporting compute units to a Stripe Billing Meter ({@link MeterReporter}).
+     *
+     * @param enabled         whether this deployment reports usage (only ever when billing is on)
+     * @param eventName       the meter's {@code event_name} in Stripe
+     * @param interval        how often a reporting round runs
+     * @param settleDelay     how long after an hour ends its usage is first reported; usage arriving later is
+     *                        reported as a correction slice
+     * @param lateUsageWindow how far behind the last reported hour each round looks again for late usage
+     * @param batchSize       slices sent to Stripe per round at most
+     */
+    public record Meter(@DefaultValue("true") boolean enabled,
+            @NotNull @Size(min = 1, max = 100) @DefaultValue("relaygate_compute_units") String eventName,
+            @NotNull @DefaultValue("1m") Duration interval, @NotNull @DefaultValue("15m") Duration settleDelay,
+            @NotNull @DefaultValue("48h") Duration lateUsageWindow,
+            @Min(1) @Max(10000) @DefaultValue("500") int batchSize) {
+
+        @AssertTrue(message = "relaygate.billing.meter.interval must be positive, settle-delay and "
+                + "late-usage-window must not be negative, and late-usage-window must stay within Stripe's 35 days")
+        public boolean isDurationsValid() {
+            return interval == null || settleDelay == null || lateUsageWindow == null
+                    || (interval.isPositive() && !settleDelay.isNegative() && !lateUsageWindow.isNegative()
+                            && lateUsageWindow.compareTo(Duration.ofDays(30)) <= 0);
+        }
     }
 
     /**

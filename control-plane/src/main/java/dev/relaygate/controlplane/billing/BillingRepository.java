@@ -1,6 +1,7 @@
 package dev.relaygate.controlplane.billing;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
@@ -106,6 +107,17 @@ public final class BillingRepository {
             .bind("limit", limit)
             .map(BillingRepository::fromRow)
             .all();
+    }
+
+    /** The organization's compute units on the UTC days in [from, to), from {@code usage_daily}. */
+    public Mono<Long> computeUnits(UUID organizationId, LocalDate from, LocalDate to) {
+        return db.sql("select coalesce(sum(compute_units), 0) as units from usage_daily "
+                + "where organization_id = :org and day >= :from and day < :to")
+            .bind("org", organizationId)
+            .bind("from", from)
+            .bind("to", to)
+            .map(row -> ((Number) row.get("units")).longValue())
+            .one();
     }
 
     public Mono<UUID> planOf(UUID organizationId) {

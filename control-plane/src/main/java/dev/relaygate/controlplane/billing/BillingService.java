@@ -1,6 +1,11 @@
 package dev.relaygate.controlplane.billing;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -37,22 +42,44 @@ public final class BillingService {
 
     private final BillingProperties properties;
 
+    private final Clock clock;
+
     public BillingService(MemberAccess access, OrganizationRepository organizations, PlanRepository plans,
-            BillingRepository billing, StripeApi stripe, BillingProperties properties) {
+            BillingRepository billing, StripeApi stripe, BillingProperties properties, Clock clock) {
         this.access = access;
         this.organizations = organizations;
         this.plans = plans;
         this.billing = billing;
         this.stripe = stripe;
         this.properties = properties;
+        this.clock = clock;
     }
 
     public Mono<BillingView> overview(Caller caller, UUID orgId) {
         return authorized(caller, orgId)
             .then(organizations.find(orgId))
             .flatMap(org -> plans.find(org.planId()).flatMap(plan -> billing.subscription(orgId)
-                .map(s -> new BillingView(orgId, plan.id(), plan.name(), view(s), null))
-                .defaultIfEmpty(new BillingView(orgId, plan.id(), plan.name(), null, null))));
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(s -> unitsThisPeriod(orgId, s.orElse(null))
+                    .map(units -> new BillingView(orgId, plan.id(), plan.name(), s.map(this::view).orElse(null),
+                            units)))));
+    }
+
+    /**
+     * Compute units so far in the current period, read from {@code usage_daily}: from the UTC day the subscription's
+     * current period started (or, without a subscription in its period, the first of this UTC month) to today
+     * included. Days are whole UTC days, so a period starting mid-day counts that whole day.
+     */
+    private Mono<Long> unitsThisPeriod(UUID orgId, BillingSubscription subscription) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        boolean inPeriod = subscription != null && subscription.currentPeriodStart() != null
+                && !subscription.currentPeriodStart().isAfter(now)
+                && (subscription.currentPeriodEnd() == null || subscription.currentPeriodEnd().isAfter(now));
+        LocalDate from = inPeriod ? LocalDate.ofInstant(subscription.currentPeriodStart(), ZoneOffset.UTC)
+                : today.withDayOfMonth(1);
+        return billing.computeUnits(orgId, from, today.plusDays(1));
     }
 
     /** A Checkout Session URL for subscribing to a plan; {@code attempt} names the client's attempt. */

@@ -3,16 +3,21 @@ package dev.relaygate.controlplane.billing;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * An organization's billing overview.
  *
  * @param planId               the plan in force now (what gateways enforce)
  * @param planName             its name
  * @param subscription         the Stripe subscription driving the plan, or null
- * @param computeUnitsThisPeriod usage so far this period: always null until the usage aggregates exist
+ * @param computeUnitsThisPeriod compute units used so far in the current period (the subscription's, else the
+ *                             calendar month, in whole UTC days), as far as the usage aggregates have counted
  */
 public record BillingView(UUID organizationId, UUID planId, String planName, SubscriptionView subscription,
-        Long computeUnitsThisPeriod) {
+        @Schema(description = "Compute units used so far in the current period: the subscription's current period, "
+                + "else the calendar month, counted in whole UTC days from the usage aggregates")
+        long computeUnitsThisPeriod) {
 
     /**
      * A subscription as last read from Stripe.

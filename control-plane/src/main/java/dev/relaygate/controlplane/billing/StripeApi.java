@@ -16,6 +16,7 @@ import com.stripe.model.SubscriptionItem;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.InvoiceListParams;
+import com.stripe.param.billing.MeterEventCreateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,14 +125,45 @@ public final class StripeApi implements DisposableBean {
             .map(StripeApi::subscription);
     }
 
+    /**
+     * Reports one slice of usage to the Billing Meter. The identifier is the slice's, so Stripe counts a resent
+     * slice once; the same string is the idempotency key, so a retry within 24 h gets the first answer back. A
+     * refusal Stripe will repeat for the same request (4xx other than 409 and 429) fails with
+     * {@link MeterEventRefused}; anything else (timeout, 5xx, 429) with {@link MeterEventFailed}.
+     */
+    public Mono<Void> reportMeterEvent(String eventName, String identifier, String customerId, long value,
+            Instant timestamp) {
+        MeterEventCreateParams params = MeterEventCreateParams.builder()
+            .setEventName(eventName)
+            .setIdentifier(identifier)
+            .setTimestamp(timestamp.getEpochSecond())
+            .putPayload("stripe_customer_id", customerId)
+            .putPayload("value", Long.toString(value))
+            .build();
+        return run(() -> client.v1().billing().meterEvents().create(params, idempotent(identifier)))
+            .onErrorMap(failure -> {
+                Integer status = failure instanceof StripeException stripe ? stripe.getStatusCode() : null;
+                failed("billing.meter_events.create", failure);
+                if (status != null && status >= 400 && status < 500 && status != 409 && status != 429) {
+                    return new MeterEventRefused(((StripeException) failure).getCode());
+                }
+                return new MeterEventFailed(status != null ? "status " + status : failure.getClass().getSimpleName());
+            })
+            .then();
+    }
+
     private <T> Mono<T> call(String operation, Callable<T> call) {
+        return run(call)
+            .onErrorMap(failure -> !(failure instanceof ApiException), failure -> failed(operation, failure));
+    }
+
+    private <T> Mono<T> run(Callable<T> call) {
         if (client == null) {
             return Mono.error(BillingProblems.notConfigured());
         }
         return Mono.fromCallable(call)
             .subscribeOn(scheduler)
-            .timeout(properties.stripe().callTimeout())
-            .onErrorMap(failure -> !(failure instanceof ApiException), failure -> failed(operation, failure));
+            .timeout(properties.stripe().callTimeout());
     }
 
     private static ApiException failed(String operation, Throwable failure) {
@@ -182,6 +214,30 @@ public final class StripeApi implements DisposableBean {
     public void destroy() {
         if (scheduler != null) {
             scheduler.dispose();
+        }
+    }
+
+    /** Stripe refused a meter event for good (bad customer, timestamp too old, …): resending cannot help. */
+    public static final class MeterEventRefused extends RuntimeException {
+
+        private final String code;
+
+        MeterEventRefused(String code) {
+            super("Stripe refused the meter event: " + code, null, false, false);
+            this.code = code;
+        }
+
+        /** Stripe's error code (never its message, which may quote request data). */
+        public String code() {
+            return code;
+        }
+    }
+
+    /** A meter event that may succeed if sent again (timeout, 5xx, 429, no connection). */
+    public static final class MeterEventFailed extends RuntimeException {
+
+        MeterEventFailed(String reason) {
+            super(reason, null, false, false);
         }
     }
 

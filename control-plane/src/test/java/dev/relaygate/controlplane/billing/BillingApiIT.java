@@ -9,6 +9,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -203,6 +206,43 @@ class BillingApiIT extends StripeIntegrationTest {
         assertThat(overview).containsEntry("planId", "00000000-0000-0000-0000-00000000f4ee")
             .containsEntry("planName", "free")
             .containsEntry("subscription", null)
-            .containsEntry("computeUnitsThisPeriod", null);
+            .containsEntry("computeUnitsThisPeriod", 0);
+    }
+
+    @Test
+    void withoutASubscriptionComputeUnitsThisPeriodCountTheCalendarMonth() {
+        String owner = uniqueSubject("owner");
+        UUID org = createOrganization(owner);
+        Instant now = clock.instant();
+        UsageFeed.record(redis(), org, now, 25);
+        UsageFeed.record(redis(), org, now.truncatedTo(ChronoUnit.DAYS).minus(40, ChronoUnit.DAYS), 1000);
+
+        Map<String, Object> overview = ok(owner, HttpMethod.GET, "/v1/organizations/" + org + "/billing", null, 200);
+
+        assertThat(overview).containsEntry("computeUnitsThisPeriod", 25);
+    }
+
+    @Test
+    void computeUnitsThisPeriodCountFromTheDayTheSubscriptionsPeriodStarted() {
+        String owner = uniqueSubject("owner");
+        UUID org = createOrganization(owner);
+        String customer = linkCustomer(org);
+        Instant now = clock.instant();
+        db.sql("insert into billing_subscriptions (organization_id, stripe_subscription_id, stripe_customer_id, status, "
+                + "current_period_start, current_period_end, synced_at) values (:org, :sub, :customer, 'active', "
+                + ":start, :end, :now)")
+            .bind("org", org).bind("sub", "sub_" + UUID.randomUUID().toString().replace("-", ""))
+            .bind("customer", customer).bind("start", now.minus(Duration.ofDays(3)))
+            .bind("end", now.plus(Duration.ofDays(27))).bind("now", now)
+            .fetch().rowsUpdated().block();
+        UsageFeed.record(redis(), org, now, 1);
+        UsageFeed.record(redis(), org, now.minus(Duration.ofDays(2)), 20);
+        UsageFeed.record(redis(), org, now.minus(Duration.ofDays(3)), 300);
+        UsageFeed.record(redis(), org, now.minus(Duration.ofDays(4)), 4000);
+
+        Map<String, Object> overview = ok(owner, HttpMethod.GET, "/v1/organizations/" + org + "/billing", null, 200);
+
+        assertThat(overview).as("whole UTC days from the day the period started, today included")
+            .containsEntry("computeUnitsThisPeriod", 321);
     }
 }

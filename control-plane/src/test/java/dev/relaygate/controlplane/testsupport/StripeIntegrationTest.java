@@ -42,6 +42,8 @@ public abstract class StripeIntegrationTest extends IntegrationTest {
         registry.add("relaygate.billing.past-due-grace", () -> "3d");
         // Tests run the grace sweep themselves after moving the clock.
         registry.add("relaygate.billing.grace-sweep-interval", () -> "1h");
+        // Likewise meter reporting rounds: tests run them (MeterReportingIT).
+        registry.add("relaygate.billing.meter.interval", () -> "1h");
     }
 
     @BeforeEach

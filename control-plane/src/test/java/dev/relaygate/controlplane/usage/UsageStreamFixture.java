@@ -18,8 +18,11 @@ import io.lettuce.core.api.sync.RedisCommands;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** Builds usage batches as a gateway would send them (docs/contracts/usage-batch.json) and appends them to rg:usage. */
-final class UsageStreamFixture {
+/**
+ * Builds usage batches as a gateway would send them (docs/contracts/usage-batch.json) and appends them to rg:usage.
+ * Public for tests of what reads the aggregates (billing).
+ */
+public final class UsageStreamFixture {
 
     static final String STREAM = "rg:usage";
 
@@ -31,7 +34,7 @@ final class UsageStreamFixture {
     }
 
     /** One row of a batch, as sent. */
-    record Row(Instant minute, UUID organizationId, UUID keyId, String chain, String method, String outcome, long calls,
+    public record Row(Instant minute, UUID organizationId, UUID keyId, String chain, String method, String outcome, long calls,
             long computeUnits, long upstreamLatencyMillis) {
 
         Map<String, Object> wire() {
@@ -49,7 +52,7 @@ final class UsageStreamFixture {
         }
     }
 
-    static String batch(String batchId, List<Row> rows) {
+    public static String batch(String batchId, List<Row> rows) {
         Map<String, Object> batch = new LinkedHashMap<>();
         batch.put("schema", 1);
         batch.put("batchId", batchId);
@@ -63,12 +66,12 @@ final class UsageStreamFixture {
     }
 
     /** XADD rg:usage * batch <json>; answers the entry id. */
-    static String append(RedisCommands<String, String> redis, String batchJson) {
+    public static String append(RedisCommands<String, String> redis, String batchJson) {
         return redis.xadd(STREAM, Map.of("batch", batchJson));
     }
 
     /** Waits until the group has acknowledged an entry: it was delivered and is no longer pending. */
-    static void awaitAcknowledged(RedisCommands<String, String> redis, String id) {
+    public static void awaitAcknowledged(RedisCommands<String, String> redis, String id) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String lastDelivered = redis.xinfoGroups(STREAM).stream()
                 .map(UsageStreamFixture::fields)
