@@ -44,14 +44,18 @@ public final class ApiKeyFormat {
 
     /** The lowercase hex SHA-256 of the key, the only form in which a key is looked up or stored. */
     public static String sha256Hex(String key) {
+        return HexFormat.of().formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One digest per thread: looking one up per call (a provider search) cost more than the hashing. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
+    });
 
     private static String base62(long value) {
         char[] digits = new char[CHECKSUM_LENGTH];

@@ -96,7 +96,11 @@ public final class SnapshotCache<T> {
      * miss, as {@link #find} would.
      */
     public T cached(String id) {
-        CompletableFuture<Optional<T>> entry = cache.get(id);
+        CompletableFuture<Optional<T>> entry = cache.getIfPresent(id);
+        if (entry == null) {
+            cache.get(id);
+            return null;
+        }
         if (entry.isDone() && !entry.isCompletedExceptionally()) {
             return entry.getNow(Optional.empty()).orElse(null);
         }

@@ -1,9 +1,9 @@
 package dev.relaygate.gateway.ratelimit;
 
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -102,13 +102,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             throw new IllegalArgumentException("cost must be at least 1: " + cost);
         }
         if (degraded.get()) {
-            return Mono.fromSupplier(() -> fallback.consume(organizationId, policy, cost));
+            return Mono.just(fallback.consume(organizationId, policy, cost));
         }
-        return Mono.defer(() -> consumeInRedis(organizationId, policy, cost))
-            .onErrorResume(error -> {
-                enterDegradedMode(error);
-                return Mono.fromSupplier(() -> fallback.consume(organizationId, policy, cost));
-            });
+        try {
+            return consumeInRedis(organizationId, policy, cost);
+        }
+        catch (RuntimeException error) {
+            return degrade(error, organizationId, policy, cost);
+        }
     }
 
     /** Whether decisions are currently made locally; for the health indicator. */
@@ -124,11 +125,16 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (known.isPresent()) {
             return Mono.just(known.get());
         }
-        long deadline = System.nanoTime() + properties.commandTimeout().toNanos();
-        return within(proxy(bucket, policy).tryConsumeAndReturnRemaining(cost), deadline).map(probe ->
-            probe.isConsumed()
-                ? BucketShapes.allowed(limit, probe)
-                : refused(bucket, cost, now, BucketShapes.refused(limit, probe)));
+        CompletableFuture<ConsumptionProbe> probe = proxy(bucket, policy).tryConsumeAndReturnRemaining(cost);
+        if (probe.isDone() && !probe.isCompletedExceptionally()) {
+            // Most checks are decided from bucket4j's local copy: answered at once, no timer, no operator.
+            return Mono.just(decide(bucket, cost, now, limit, probe.join()));
+        }
+        // On timeout the copy fails, not bucket4j's own future (which other batched requests may wait on). A
+        // CompletableFuture timeout rather than Reactor's timeout(), which names itself with a regex on every use.
+        return Mono.fromFuture(probe.copy().orTimeout(properties.commandTimeout().toNanos(), TimeUnit.NANOSECONDS))
+            .map(answered -> decide(bucket, cost, now, limit, answered))
+            .onErrorResume(error -> degrade(error, organizationId, policy, cost));
     }
 
     private RateLimitDecision refused(String bucket, long cost, long now, RateLimitDecision decision) {
@@ -167,18 +173,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return (long) Math.floor(smallestBand * properties.maxOvershoot() / properties.instanceCount());
     }
 
-    /**
-     * The probe, failing with a timeout once {@code deadlineNanos} ({@link System#nanoTime()}) has passed. Most
-     * checks are decided from bucket4j's local copy and are already complete: they get no timer at all.
-     */
-    private static Mono<ConsumptionProbe> within(CompletableFuture<ConsumptionProbe> probe, long deadlineNanos) {
-        // On timeout Reactor cancels what it subscribed to: hand it a copy, so bucket4j's own future (which other
-        // batched requests may wait on) is left alone, and its late failure is not reported as a dropped error.
-        Mono<ConsumptionProbe> result = Mono.fromFuture(probe.copy());
-        if (probe.isDone()) {
-            return result;
-        }
-        return result.timeout(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+    private RateLimitDecision decide(String bucket, long cost, long now, long limit, ConsumptionProbe probe) {
+        return probe.isConsumed()
+            ? BucketShapes.allowed(limit, probe)
+            : refused(bucket, cost, now, BucketShapes.refused(limit, probe));
+    }
+
+    private Mono<RateLimitDecision> degrade(Throwable error, String organizationId, RateLimitPolicy policy, long cost) {
+        enterDegradedMode(error);
+        return Mono.fromSupplier(() -> fallback.consume(organizationId, policy, cost));
     }
 
     private void enterDegradedMode(Throwable cause) {

@@ -2,6 +2,7 @@ package dev.relaygate.gateway.upstream;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Duration;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -51,9 +52,22 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** POSTs {@code body} as JSON to {@code upstream}; errors on connection failure, timeout or oversize answer. */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body) {
+        return post(upstream, body, null);
+    }
+
+    /**
+     * As {@link #post(URI, byte[])}, with {@code responseTimeout} (when not {@code null}) in place of the client's:
+     * the longest wait for the answer, or between two of its reads, after the request was sent (a Netty
+     * read-timeout handler on the connection's event loop; fails with {@code ReadTimeoutException}). Cheaper than a
+     * Reactor {@code timeout()}, which schedules on another thread and names itself with a regex on every subscribe.
+     */
+    public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout) {
         return http.post()
             .uri(upstream)
             .send((request, out) -> {
+                if (responseTimeout != null) {
+                    request.responseTimeout(responseTimeout);
+                }
                 request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                 return out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));

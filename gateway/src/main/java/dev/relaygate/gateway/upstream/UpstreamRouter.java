@@ -116,8 +116,11 @@ public final class UpstreamRouter implements AutoCloseable {
                     }));
                 answer = Mono.firstWithValue(answer, hedge);
             }
+            // With one upstream there is no other attempt to make room for: each attempt's own timeout bounds it.
+            if (route.selector.nodes().size() > 1) {
+                answer = answer.timeout(route.deadline);
+            }
             return answer
-                .timeout(route.deadline)
                 .map(response -> new Relayed(response, request.attempts()))
                 // No upstream left, every one failed (firstWithValue), or the deadline: the last answer worth relaying.
                 .onErrorResume(ended -> Mono.just(new Relayed(request.lastAnswer, request.attempts())));
@@ -129,8 +132,7 @@ public final class UpstreamRouter implements AutoCloseable {
         Duration timeout = request.attemptTimeout();
         long started = nanoTime.getAsLong();
         node.started();
-        return client.post(node.url(), request.body)
-            .timeout(timeout)
+        return client.post(node.url(), request.body, timeout)
             .map(response -> new Outcome(response, classify(request, response)))
             .onErrorResume(error -> Mono.just(new Outcome(null, Failure.of(error))))
             .doFinally(signal -> {
