@@ -64,7 +64,7 @@ warm_key=$(tail -n 1 "$work/keys.txt")
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
   --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
   --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
-  --relaygate.control-plane.url=http://127.0.0.1:9 \
+  --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/usage-spool" \
   --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
   --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
   > "$work/gateway.log" 2>&1 &

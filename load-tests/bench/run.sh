@@ -88,7 +88,7 @@ redis-cli -p "$REDIS_PORT" SET "rg:key:$hash" "{\"schema\":1,\"keyId\":\"6f1d3c1
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
   --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
   --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
-  --relaygate.control-plane.url=http://127.0.0.1:9 \
+  --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/usage-spool" \
   --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
   --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
   --spring.cloud.gateway.server.webflux.routes[0].id=bare \
