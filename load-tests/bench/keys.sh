@@ -38,21 +38,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -B -q -ntp -Dmaven.test.skip=true -pl gateway -am package
-fi
-jar=$(ls gateway/target/gateway-*-exec.jar)
-cp "$REFERENCES/upstream.go" "$work/upstream.go"
-(cd "$work" && GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/upstream" upstream.go)
-"$work/upstream" -addr "127.0.0.1:$UPSTREAM_PORT" > "$work/upstream.log" 2>&1 &
-pids+=($!)
-
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$work/redis.log" 2>&1 &
-pids+=($!)
-until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
-
-plan=00000000-0000-0000-0000-0000000be4c4
-redis-cli -p "$REDIS_PORT" SET "rg:plan:$plan" "{\"schema\":1,\"planId\":\"$plan\",\"name\":\"bench\",\"version\":1,\"computeUnitsPerSecond\":1000000000,\"burstComputeUnits\":1000000000,\"computeUnitsPerMinute\":60000000000,\"monthlyComputeUnits\":9000000000000,\"maxBatchSize\":100,\"maxBodyBytes\":1048576,\"allowedChains\":[],\"methodClasses\":[\"standard\",\"debug\",\"trace\"]}" >/dev/null
+. "$here/common.sh"
+bench_build_gateway
+bench_start_upstream
+bench_start_redis
 echo "publishing $KEYS keys over $ORGANIZATIONS organizations ..."
 "$JAVA_HOME/bin/java" "$here/KeySet.java" "$KEYS" "$ORGANIZATIONS" "$plan" "$work/keys.resp" "$work/keys.txt"
 redis-cli -p "$REDIS_PORT" --pipe < "$work/keys.resp" > /dev/null
@@ -60,20 +49,7 @@ redis-cli -p "$REDIS_PORT" --pipe < "$work/keys.resp" > /dev/null
 head -n $((KEYS - 1)) "$work/keys.txt" > "$work/rotation.txt"
 warm_key=$(tail -n 1 "$work/keys.txt")
 
-# shellcheck disable=SC2086
-MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
-  --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
-  --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
-  --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/usage-spool" \
-  --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
-  --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
-  > "$work/gateway.log" 2>&1 &
-gateway_pid=$!
-pids+=($gateway_pid)
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+bench_start_gateway
 metric() { curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/prometheus" | awk -v m="$1" '$1 ~ m {print $2}' | head -1; }
 
 rps() { awk '/^Requests\/sec/ {print $2}'; }

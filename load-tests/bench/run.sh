@@ -50,20 +50,14 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -B -q -ntp -Dmaven.test.skip=true -pl gateway -am package
-fi
-jar=$(ls gateway/target/gateway-*-exec.jar)
-
-# The reference programs are built from a copy (the references folder may be read-only).
-cp "$REFERENCES/upstream.go" "$work/upstream.go"
-(cd "$work" && GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/upstream" upstream.go)
+. "$here/common.sh"
+bench_build_gateway
+bench_start_upstream
+# The reference relay is built from a copy, like the upstream.
 cp -r "$REFERENCES/netty-relay" "$work/netty-relay"
 ./mvnw -B -q -ntp -f "$work/netty-relay/pom.xml" -DskipTests package
 relay_jar=$(ls "$work"/netty-relay/target/netty-relay-*.jar | grep -v original | head -1)
 
-"$work/upstream" -addr "127.0.0.1:$UPSTREAM_PORT" > "$work/upstream.log" 2>&1 &
-pids+=($!)
 sed -e "s#@DIR@#$work#g" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" -e "s#@PROXY_PORT@#$PROXY_PORT#g" \
   "$here/proxy.nginx.conf" > "$work/proxy.conf"
 nginx -p "$work" -c "$work/proxy.conf"
@@ -71,37 +65,19 @@ nginx -p "$work" -c "$work/proxy.conf"
   > "$work/relay.log" 2>&1 &
 pids+=($!)
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$work/redis.log" 2>&1 &
-pids+=($!)
-until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+bench_start_redis
 
-# A key and a plan, published as the control plane publishes them (docs/contracts/), with limits far above
+# A key on that plan, published as the control plane publishes it (docs/contracts/); the plan's limits are far above
 # what this machine can send, so that (d) measures the cost of limiting, not its refusals.
 key=rgk_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7yEe12iv86
 hash=$(printf %s "$key" | sha256sum | cut -d' ' -f1)
-plan=00000000-0000-0000-0000-0000000be4c4
-redis-cli -p "$REDIS_PORT" SET "rg:plan:$plan" "{\"schema\":1,\"planId\":\"$plan\",\"name\":\"bench\",\"version\":1,\"computeUnitsPerSecond\":1000000000,\"burstComputeUnits\":1000000000,\"computeUnitsPerMinute\":60000000000,\"monthlyComputeUnits\":9000000000000,\"maxBatchSize\":100,\"maxBodyBytes\":1048576,\"allowedChains\":[],\"methodClasses\":[\"standard\",\"debug\",\"trace\"]}" >/dev/null
 redis-cli -p "$REDIS_PORT" SET "rg:key:$hash" "{\"schema\":1,\"keyId\":\"6f1d3c1e-0000-4000-8000-00000000be4c\",\"hash\":\"$hash\",\"organizationId\":\"6f1d3c1e-0000-4000-8000-0000000000aa\",\"planId\":\"$plan\",\"status\":\"active\",\"expiresAt\":null,\"version\":1,\"policy\":{\"allowedChains\":[],\"allowedOrigins\":[],\"allowedCidrs\":[],\"allowedMethods\":[],\"deniedMethods\":[],\"jwtRequired\":false,\"jwtPublicKeys\":[]}}" >/dev/null
 
 # The gateway as a user starts it: default logging, the recommended JVM flags.
-# shellcheck disable=SC2086
-MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
-  --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
-  --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
-  --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/usage-spool" \
-  --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
-  --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
+bench_start_gateway \
   --spring.cloud.gateway.server.webflux.routes[0].id=bare \
   --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT \
-  --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/** \
-  > "$work/gateway.log" 2>&1 &
-gateway_pid=$!
-pids+=($gateway_pid)
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null || { echo "gateway did not start:"; tail -40 "$work/gateway.log"; exit 1; }
+  --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/**
 
 declare -A url=(
   [a]="http://127.0.0.1:$UPSTREAM_PORT/"

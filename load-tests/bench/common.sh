@@ -1,0 +1,48 @@
+# Shared by run.sh and keys.sh (sourced): building and starting what every gateway benchmark needs, on loopback.
+# The caller sets root, work (a temporary folder), pids (an array, killed on exit), REFERENCES, GATEWAY_JAVA_OPTS and
+# the ports UPSTREAM_PORT, REDIS_PORT, GATEWAY_PORT, GATEWAY_MANAGEMENT_PORT.
+
+# Builds the gateway unless SKIP_BUILD=1; sets jar.
+bench_build_gateway() {
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    ./mvnw -B -q -ntp -Dmaven.test.skip=true -pl gateway -am package
+  fi
+  jar=$(ls gateway/target/gateway-*-exec.jar)
+}
+
+# Builds (from a copy: the references folder may be read-only) and starts the body-reading upstream of REFERENCES.
+bench_start_upstream() {
+  cp "$REFERENCES/upstream.go" "$work/upstream.go"
+  (cd "$work" && GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/upstream" upstream.go)
+  "$work/upstream" -addr "127.0.0.1:$UPSTREAM_PORT" > "$work/upstream.log" 2>&1 &
+  pids+=($!)
+}
+
+# Starts a throw-away Redis and publishes a plan whose limits no benchmark reaches; sets plan.
+bench_start_redis() {
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$work/redis.log" 2>&1 &
+  pids+=($!)
+  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+  plan=00000000-0000-0000-0000-0000000be4c4
+  redis-cli -p "$REDIS_PORT" SET "rg:plan:$plan" "{\"schema\":1,\"planId\":\"$plan\",\"name\":\"bench\",\"version\":1,\"computeUnitsPerSecond\":1000000000,\"burstComputeUnits\":1000000000,\"computeUnitsPerMinute\":60000000000,\"monthlyComputeUnits\":9000000000000,\"maxBatchSize\":100,\"maxBodyBytes\":1048576,\"allowedChains\":[],\"methodClasses\":[\"standard\",\"debug\",\"trace\"]}" >/dev/null
+}
+
+# Starts the gateway as a user starts it (default logging, GATEWAY_JAVA_OPTS, MALLOC_ARENA_MAX=2) with the chain
+# "bench" on the upstream, plus any extra arguments; waits until it is healthy; sets gateway_pid.
+bench_start_gateway() {
+  # shellcheck disable=SC2086
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
+    --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
+    --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
+    --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/usage-spool" \
+    --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
+    --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
+    "$@" > "$work/gateway.log" 2>&1 &
+  gateway_pid=$!
+  pids+=($gateway_pid)
+  for _ in $(seq 1 300); do
+    curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "gateway did not start:"; tail -40 "$work/gateway.log"; exit 1
+}
