@@ -158,7 +158,9 @@ public final class UsageStreamConsumer implements SmartLifecycle {
         }
         StatefulRedisConnection<String, String> open = connection.getAndSet(null);
         if (open != null) {
-            open.closeAsync();
+            // Closed before stop() returns (it runs on the lifecycle thread, never an event loop): an XREADGROUP still
+            // blocked in Redis would otherwise take entries appended after the stop, for a consumer that is gone.
+            open.close();
         }
     }
 
