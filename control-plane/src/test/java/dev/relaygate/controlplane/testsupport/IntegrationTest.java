@@ -79,7 +79,9 @@ public abstract class IntegrationTest {
         clock.reset();
         http = WebTestClient.bindToServer()
             .baseUrl("http://127.0.0.1:" + port)
-            .responseTimeout(Duration.ofSeconds(20))
+            // A rare stall of a request on a loaded CI machine (still unexplained; TimeoutDiagnostics prints sessions
+            // and threads when it recurs) outlasted 20 s; 60 s tells a slow answer from a hung one.
+            .responseTimeout(Duration.ofSeconds(60))
             .build();
     }
 
