@@ -161,18 +161,21 @@ public final class HotPath {
         if (relayed.isEmpty()) {
             return Mono.just(Answer.json(200, Answer.JSON, JsonRpcErrors.errors(refusals)).headers(cors));
         }
-        List<String> methods = new ArrayList<>(relayed.size());
-        for (JsonRpcCall call : relayed) {
+        // Each call priced once: the bucket takes the sum, metering charges each call its own weight.
+        List<UsageCall> calls = usageCalls(chain, relayed);
+        List<String> methods = new ArrayList<>(calls.size());
+        long cost = 0;
+        for (UsageCall call : calls) {
             methods.add(call.method());
+            cost = Math.addExact(cost, call.computeUnits());
         }
-        long cost = weights.cost(chain.family().name().toLowerCase(Locale.ROOT), methods);
         return limiter.consume(key.key().organizationId(), policyOf(key.plan()), cost)
             .flatMap(limit -> {
                 List<String> headers = rateLimitHeaders(limit, cors);
                 if (!limit.allowed()) {
                     usage.record(UsageRecord.rateLimited(clock.instant(), request.requestId(),
                             key.key().organizationId(), key.key().keyId(), key.plan().planId(), chain.id(),
-                            usageCalls(chain, relayed)));
+                            calls));
                     long retryAfter = limit.retryAfterSeconds();
                     return Mono.just(Answer.json(JsonRpcErrorCode.RATE_LIMITED.status(), Answer.JSON,
                             JsonRpcErrors.errorWithJsonData(JsonRpcErrorCode.RATE_LIMITED, envelope.wholeRequestId(),
@@ -180,7 +183,8 @@ public final class HotPath {
                         .headers(headers)
                         .header(HeaderNames.RETRY_AFTER, Long.toString(retryAfter)));
                 }
-                return relay(request, chain, key, envelope, refusals, relayed, methods).map(answer -> answer.headers(headers));
+                return relay(request, chain, key, envelope, refusals, relayed, calls, methods)
+                    .map(answer -> answer.headers(headers));
             });
     }
 
@@ -189,7 +193,8 @@ public final class HotPath {
      * itself, the other calls with their original bytes, and splices the two answers.
      */
     private Mono<Answer> relay(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key,
-            JsonRpcEnvelope envelope, List<JsonRpcRefusal> refusals, List<JsonRpcCall> relayed, List<String> methods) {
+            JsonRpcEnvelope envelope, List<JsonRpcRefusal> refusals, List<JsonRpcCall> relayed, List<UsageCall> calls,
+            List<String> methods) {
         byte[] body = refusals.isEmpty() ? request.body() : JsonRpcBatches.body(request.body(), relayed);
         byte[] errors = refusals.isEmpty() ? null : JsonRpcErrors.errors(refusals);
         Instant at = clock.instant();
@@ -207,7 +212,7 @@ public final class HotPath {
             })
             .onErrorResume(failure -> Mono.just(
                     Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null)))
-            .doFinally(signal -> record(request, chain, key, relayed, at, started, answered[0]));
+            .doFinally(signal -> record(request, chain, key, calls, at, started, answered[0]));
     }
 
     private static Answer answerOf(UpstreamResponse answer, byte[] errors) {
@@ -220,10 +225,10 @@ public final class HotPath {
         return Answer.json(answer.status(), answer.contentType(), answer.body());
     }
 
-    private void record(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key, List<JsonRpcCall> relayed,
+    private void record(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key, List<UsageCall> calls,
             Instant at, long started, UpstreamResponse answer) {
         usage.record(UsageRecord.relayed(at, request.requestId(), key.key().organizationId(), key.key().keyId(),
-                key.plan().planId(), chain.id(), usageCalls(chain, relayed), answer == null ? 0 : answer.status(),
+                key.plan().planId(), chain.id(), calls, answer == null ? 0 : answer.status(),
                 answer == null ? null : answer.body(), Duration.ofNanos(System.nanoTime() - started)));
     }
 
