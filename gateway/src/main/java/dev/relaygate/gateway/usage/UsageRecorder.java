@@ -3,6 +3,7 @@ package dev.relaygate.gateway.usage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +122,7 @@ public final class UsageRecorder implements AutoCloseable {
         UsageOutcome[] outcomes;
         if (record.rateLimited()) {
             outcomes = new UsageOutcome[calls.size()];
-            java.util.Arrays.fill(outcomes, UsageOutcome.RATE_LIMITED);
+            Arrays.fill(outcomes, UsageOutcome.RATE_LIMITED);
         }
         else {
             outcomes = AnswerClassifier.classify(calls, record.status(), record.answer());
@@ -258,10 +259,10 @@ public final class UsageRecorder implements AutoCloseable {
                     timedOut.getMessage(), spool.batches());
         }
         try {
-            Mono.fromCallable(() -> {
+            onSpool(() -> {
                 spool.close();
                 return true;
-            }).subscribeOn(spoolScheduler).block(shutdownTimeout);
+            }).block(shutdownTimeout);
         }
         catch (RuntimeException failed) {
             log.error("Usage spool not closed cleanly: {}", failed.toString());
