@@ -1,7 +1,6 @@
 package dev.relaygate.gateway.ratelimit;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -13,8 +12,6 @@ import reactor.core.publisher.Flux;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
-import dev.relaygate.gateway.testsupport.Snapshots;
-import dev.relaygate.gateway.testsupport.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +41,7 @@ class PlanChangeAdmissionIT extends GatewayIntegrationTest {
     @Test
     void anEditedPlanIsEnforcedAtOnce() {
         ObjectNode plan = plan(100, 20);
-        String key = keyOn(plan);
+        String key = keyOn(plan).secret();
         assertWithin(admittedFor(key), plan);
 
         plan.put("burstComputeUnits", 1_000).put("computeUnitsPerSecond", 300).put("version", plan.get("version").asLong() + 1);
@@ -61,10 +58,9 @@ class PlanChangeAdmissionIT extends GatewayIntegrationTest {
     void anOrganizationMovedToAnotherPlanAtTheSameVersionGetsItsLimitsAndGetsTheOldOnesBackWhenMovedBack() {
         ObjectNode free = plan(100, 20);
         ObjectNode paid = plan(1_000, 300);
-        String key = TestKeys.newKey();
-        ObjectNode snapshot = Snapshots.keySnapshot(TestKeys.sha256(key));
-        snapshot.put("planId", free.get("planId").asString());
-        publishKey(snapshot);
+        PublishedKey published = keyOn(free);
+        String key = published.secret();
+        ObjectNode snapshot = published.snapshot();
         assertWithin(admittedFor(key), free);
 
         moveTo(snapshot, paid);
@@ -80,19 +76,7 @@ class PlanChangeAdmissionIT extends GatewayIntegrationTest {
 
     /** A plan of its own at version 1 (both plans of a move share the version, as real plans may). */
     private static ObjectNode plan(long burst, long perSecond) {
-        ObjectNode plan = (ObjectNode) Snapshots.contract("plan-snapshot.json");
-        plan.put("planId", UUID.randomUUID().toString()).put("version", 1)
-            .put("burstComputeUnits", burst).put("computeUnitsPerSecond", perSecond).put("computeUnitsPerMinute", 1_000_000);
-        publishPlan(plan);
-        return plan;
-    }
-
-    private static String keyOn(ObjectNode plan) {
-        String key = TestKeys.newKey();
-        ObjectNode snapshot = Snapshots.keySnapshot(TestKeys.sha256(key));
-        snapshot.put("planId", plan.get("planId").asString());
-        publishKey(snapshot);
-        return key;
+        return planWith(perSecond, burst, 1_000_000);
     }
 
     /** What the control plane does when an organization changes plans: rewrites its key snapshots, announces them. */

@@ -1,17 +1,13 @@
 package dev.relaygate.gateway.ratelimit;
 
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
-import dev.relaygate.gateway.testsupport.Snapshots;
-import dev.relaygate.gateway.testsupport.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,18 +74,6 @@ class RateLimitIT extends GatewayIntegrationTest {
 
     /** A key of its own organization on a plan of its own with these limits. */
     private static String keyOnPlan(long perSecond, long burst, long perMinute) {
-        ObjectNode plan = (ObjectNode) Snapshots.contract("plan-snapshot.json");
-        String planId = UUID.randomUUID().toString();
-        plan.put("planId", planId);
-        plan.put("computeUnitsPerSecond", perSecond);
-        plan.put("burstComputeUnits", burst);
-        plan.put("computeUnitsPerMinute", perMinute);
-        publishPlan(plan);
-        String key = TestKeys.newKey();
-        ObjectNode snapshot = Snapshots.keySnapshot(TestKeys.sha256(key));
-        snapshot.put("planId", planId);
-        snapshot.put("organizationId", UUID.randomUUID().toString());
-        publishKey(snapshot);
-        return key;
+        return keyOn(planWith(perSecond, burst, perMinute)).secret();
     }
 }

@@ -79,6 +79,34 @@ public abstract class GatewayIntegrationTest {
         publish("rg:key:", "/internal/v1/key-snapshots/", snapshot, "hash");
     }
 
+    /** A key published on {@code plan}: its secret and its snapshot (organization of its own, as every test key). */
+    protected record PublishedKey(String secret, ObjectNode snapshot) {
+
+        public String id() {
+            return snapshot.get("keyId").asString();
+        }
+    }
+
+    /** A plan of its own (the contract's example, version 1) with these limits, published. */
+    protected static ObjectNode planWith(long perSecond, long burst, long perMinute) {
+        ObjectNode plan = (ObjectNode) Snapshots.contract("plan-snapshot.json");
+        plan.put("planId", java.util.UUID.randomUUID().toString())
+            .put("computeUnitsPerSecond", perSecond)
+            .put("burstComputeUnits", burst)
+            .put("computeUnitsPerMinute", perMinute);
+        publishPlan(plan);
+        return plan;
+    }
+
+    /** A new key of an organization of its own on {@code plan}, published. */
+    protected static PublishedKey keyOn(ObjectNode plan) {
+        String secret = TestKeys.newKey();
+        ObjectNode snapshot = Snapshots.keySnapshot(TestKeys.sha256(secret));
+        snapshot.put("planId", plan.get("planId").asString());
+        publishKey(snapshot);
+        return new PublishedKey(secret, snapshot);
+    }
+
     /** Publishes a plan snapshot in Redis and at the control plane's internal endpoint. */
     protected static void publishPlan(ObjectNode snapshot) {
         publish("rg:plan:", "/internal/v1/plan-snapshots/", snapshot, "planId");

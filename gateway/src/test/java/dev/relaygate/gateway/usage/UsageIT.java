@@ -3,16 +3,13 @@ package dev.relaygate.gateway.usage;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.relaygate.gateway.ratelimit.MethodWeights;
 import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
-import dev.relaygate.gateway.testsupport.Snapshots;
 import dev.relaygate.gateway.testsupport.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +34,7 @@ class UsageIT extends GatewayIntegrationTest {
 
     @Test
     void singleAndBatchedCallsAreCountedOnePerCallWithTheirWeights() {
-        Key key = key(1_000_000, 1_000_000, 100_000_000);
+        PublishedKey key = key(1_000_000, 1_000_000, 100_000_000);
 
         for (int i = 0; i < 7; i++) {
             call(key, SINGLE).expectStatus().isOk();
@@ -59,7 +56,7 @@ class UsageIT extends GatewayIntegrationTest {
     void rateLimitedRequestsAreCountedAsRateLimitedWithoutComputeUnits() {
         long blockNumber = weights.cost(MethodWeights.EVM, "eth_blockNumber");
         // Room for three calls, then (at 1 CU/s) none for the rest of the test.
-        Key key = key(1, 3 * blockNumber, 100_000_000);
+        PublishedKey key = key(1, 3 * blockNumber, 100_000_000);
         int served = 0;
         int refused = 0;
 
@@ -86,7 +83,7 @@ class UsageIT extends GatewayIntegrationTest {
 
     @Test
     void callsTheGatewayRefusesItselfAreNotUsage() {
-        Key key = key(1_000_000, 1_000_000, 100_000_000);
+        PublishedKey key = key(1_000_000, 1_000_000, 100_000_000);
 
         client.post().uri("/v1/anvil/" + TestKeys.newKey())
             .contentType(MediaType.APPLICATION_JSON)
@@ -101,7 +98,7 @@ class UsageIT extends GatewayIntegrationTest {
                 assertThat(UsageStreamEntries.totals(SNAPSHOTS.redis(), key.id())).isEqualTo(expected));
     }
 
-    private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec call(Key key, String body) {
+    private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec call(PublishedKey key, String body) {
         return client.post().uri("/v1/anvil/" + key.secret())
             .contentType(MediaType.APPLICATION_JSON)
             .bodyValue(body)
@@ -109,21 +106,8 @@ class UsageIT extends GatewayIntegrationTest {
     }
 
     /** A key of its own organization on a plan of its own with these limits. */
-    private static Key key(long perSecond, long burst, long perMinute) {
-        ObjectNode plan = (ObjectNode) Snapshots.contract("plan-snapshot.json");
-        String planId = UUID.randomUUID().toString();
-        plan.put("planId", planId);
-        plan.put("computeUnitsPerSecond", perSecond);
-        plan.put("burstComputeUnits", burst);
-        plan.put("computeUnitsPerMinute", perMinute);
-        publishPlan(plan);
-        String secret = TestKeys.newKey();
-        ObjectNode snapshot = Snapshots.keySnapshot(TestKeys.sha256(secret));
-        snapshot.put("planId", planId);
-        publishKey(snapshot);
-        return new Key(secret, snapshot.get("keyId").asString());
+    private static PublishedKey key(long perSecond, long burst, long perMinute) {
+        return keyOn(planWith(perSecond, burst, perMinute));
     }
 
-    private record Key(String secret, String id) {
-    }
 }
