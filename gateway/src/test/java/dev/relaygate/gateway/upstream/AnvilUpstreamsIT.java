@@ -1,5 +1,7 @@
 package dev.relaygate.gateway.upstream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +28,8 @@ import static org.awaitility.Awaitility.await;
  * caught up (active health checks every 200 ms), and killing one node under steady read load loses (almost) no read.
  */
 class AnvilUpstreamsIT {
+
+    private static final Logger log = LoggerFactory.getLogger(AnvilUpstreamsIT.class);
 
     private static final byte[] BLOCK_NUMBER = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}"
         .getBytes(StandardCharsets.UTF_8);
@@ -104,9 +108,9 @@ class AnvilUpstreamsIT {
         await().atMost(Duration.ofMinutes(2)).until(() -> load.isDisposed() || done.get() == total);
 
         double rate = succeeded.get() * 100.0 / total;
-        System.out.printf("Killing one of two Anvil nodes after %d of %d reads (16 at a time): %d succeeded (%.3f %%) in"
-                + " %d ms%n", total / 4, total, succeeded.get(), rate, Duration.ofNanos(System.nanoTime() - started)
-                    .toMillis());
+        log.info(String.format("Killing one of two Anvil nodes after %d of %d reads (16 at a time): %d succeeded"
+                + " (%.3f %%) in %d ms", total / 4, total, succeeded.get(), rate,
+                Duration.ofNanos(System.nanoTime() - started).toMillis()));
         assertThat(rate).isGreaterThanOrEqualTo(99.9);
     }
 

@@ -1,5 +1,7 @@
 package dev.relaygate.gateway.upstream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shared machine falls on both alike. The p99 with hedging must be well below the p99 without. Prints both figures.
  */
 class HedgingLatencyIT {
+
+    private static final Logger log = LoggerFactory.getLogger(HedgingLatencyIT.class);
 
     private static final byte[] READ = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[{},\"latest\"]}"
         .getBytes(StandardCharsets.UTF_8);
@@ -87,9 +91,9 @@ class HedgingLatencyIT {
             Duration p99With = p99(with);
             double share = meters.counter(UpstreamRouter.HEDGES_METRIC, "chain", "test").count()
                     / (WARM_UP + ROUNDS * PER_ROUND);
-            System.out.printf("Hedging p99 (%d reads each, %d at a time, two log-normal upstreams median 20 ms,"
-                    + " sigma 1.5): without %d ms, with %d ms; %.1f %% of reads hedged%n", ROUNDS * PER_ROUND,
-                    CONCURRENCY, p99Without.toMillis(), p99With.toMillis(), share * 100);
+            log.info(String.format("Hedging p99 (%d reads each, %d at a time, two log-normal upstreams median 20 ms,"
+                    + " sigma 1.5): without %d ms, with %d ms; %.1f %% of reads hedged", ROUNDS * PER_ROUND,
+                    CONCURRENCY, p99Without.toMillis(), p99With.toMillis(), share * 100));
             assertThat(p99With).isLessThan(p99Without.multipliedBy(7).dividedBy(10));
         }
     }
