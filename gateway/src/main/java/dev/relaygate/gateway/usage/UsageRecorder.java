@@ -30,7 +30,7 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class UsageRecorder implements AutoCloseable {
 
-    /** Counter of usage facts (metered calls) recorded. */
+    /** Counter of usage facts (metered calls) recorded, by {@code outcome} (ok, rpc_error, rate_limited, upstream_error). */
     public static final String FACTS_METRIC = "relaygate.usage.facts";
 
     /** Counter of batches by {@code result}: sent, spooled, replayed, lost. */
@@ -64,7 +64,8 @@ public final class UsageRecorder implements AutoCloseable {
 
     private final Duration maxAge;
 
-    private final Counter facts;
+    /** One counter per outcome, indexed by {@link UsageOutcome#ordinal()}. */
+    private final Counter[] facts;
 
     private final Counter sent;
 
@@ -93,7 +94,13 @@ public final class UsageRecorder implements AutoCloseable {
         this.clock = clock;
         this.shutdownTimeout = properties.shutdownTimeout();
         this.maxAge = properties.spool().maxAge();
-        this.facts = Counter.builder(FACTS_METRIC).description("Metered calls recorded").register(meters);
+        this.facts = new Counter[UsageOutcome.values().length];
+        for (UsageOutcome outcome : UsageOutcome.values()) {
+            facts[outcome.ordinal()] = Counter.builder(FACTS_METRIC)
+                .tag("outcome", outcome.wire())
+                .description("Metered calls recorded, by outcome")
+                .register(meters);
+        }
         this.sent = batches(meters, "sent");
         this.spooled = batches(meters, "spooled");
         this.replayed = batches(meters, "replayed");
@@ -134,14 +141,14 @@ public final class UsageRecorder implements AutoCloseable {
             UsageOutcome outcome = outcomes[i];
             aggregator.offer(new UsageFact(minute, record.organizationId(), record.keyId(), record.chainId(),
                     call.method(), outcome, outcome.charged() ? call.computeUnits() : 0, latency));
+            facts[outcome.ordinal()].increment();
         }
-        facts.increment(calls.size());
     }
 
     /** Takes one fact as it is (for tests of the aggregation). */
     void record(UsageFact fact) {
         aggregator.offer(fact);
-        facts.increment();
+        facts[fact.outcome().ordinal()].increment();
     }
 
     /**
