@@ -31,7 +31,8 @@ public final class ApiKeyRepository {
             k.id, k.organization_id, o.plan_id, k.name, k.display_prefix, k.secret_hash, k.previous_secret_hash,
             k.previous_secret_expires_at, k.created_by, k.created_at, k.updated_at, k.expires_at, k.revoked_at,
             k.last_used_day, k.allowed_chains, k.allowed_origins, k.allowed_cidrs, k.allowed_methods,
-            k.denied_methods, k.jwt_required, k.jwt_public_keys::text as jwt_public_keys_json, k.version""";
+            k.denied_methods, k.jwt_required, k.jwt_public_keys::text as jwt_public_keys_json, k.version,
+            k.compute_units_per_second, k.daily_compute_units, k.monthly_compute_units""";
 
     private static final String JOIN = " join organizations o on o.id = k.organization_id ";
 
@@ -48,9 +49,11 @@ public final class ApiKeyRepository {
             Instant now, Instant expiresAt, KeyPolicy policy) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("with k as (insert into api_keys (id, organization_id, name, "
                 + "display_prefix, secret_hash, created_by, created_at, updated_at, expires_at, allowed_chains, "
-                + "allowed_origins, allowed_cidrs, allowed_methods, denied_methods, jwt_required, jwt_public_keys) "
+                + "allowed_origins, allowed_cidrs, allowed_methods, denied_methods, jwt_required, jwt_public_keys, "
+                + "compute_units_per_second, daily_compute_units, monthly_compute_units) "
                 + "values (:id, :org, :name, :prefix, :hash, :createdBy, :now, :now, :expiresAt, :chains, :origins, "
-                + ":cidrs, :methods, :denied, :jwtRequired, cast(:jwks as jsonb)) returning *) select " + COLUMNS
+                + ":cidrs, :methods, :denied, :jwtRequired, cast(:jwks as jsonb), :perSecond, :daily, :monthly) "
+                + "returning *) select " + COLUMNS
                 + " from k" + JOIN)
             .bind("id", id)
             .bind("org", organizationId)
@@ -145,7 +148,8 @@ public final class ApiKeyRepository {
         if (policy != null) {
             set.append(", allowed_chains = :chains, allowed_origins = :origins, allowed_cidrs = :cidrs, "
                     + "allowed_methods = :methods, denied_methods = :denied, jwt_required = :jwtRequired, "
-                    + "jwt_public_keys = cast(:jwks as jsonb)");
+                    + "jwt_public_keys = cast(:jwks as jsonb), compute_units_per_second = :perSecond, "
+                    + "daily_compute_units = :daily, monthly_compute_units = :monthly");
         }
         DatabaseClient.GenericExecuteSpec spec = db.sql("with k as (update api_keys set " + set
                 + " where organization_id = :org and id = :id and version = :version returning *) select " + COLUMNS
@@ -219,13 +223,21 @@ public final class ApiKeyRepository {
     }
 
     private DatabaseClient.GenericExecuteSpec bindPolicy(DatabaseClient.GenericExecuteSpec spec, KeyPolicy policy) {
-        return spec.bind("chains", policy.allowedChains().toArray(String[]::new))
+        spec = spec.bind("chains", policy.allowedChains().toArray(String[]::new))
             .bind("origins", policy.allowedOrigins().toArray(String[]::new))
             .bind("cidrs", policy.allowedCidrs().toArray(String[]::new))
             .bind("methods", policy.allowedMethods().toArray(String[]::new))
             .bind("denied", policy.deniedMethods().toArray(String[]::new))
             .bind("jwtRequired", policy.jwtRequired())
             .bind("jwks", json.writeValueAsString(policy.jwtPublicKeys()));
+        spec = bindCap(spec, "perSecond", policy.computeUnitsPerSecond());
+        spec = bindCap(spec, "daily", policy.dailyComputeUnits());
+        return bindCap(spec, "monthly", policy.monthlyComputeUnits());
+    }
+
+    private static DatabaseClient.GenericExecuteSpec bindCap(DatabaseClient.GenericExecuteSpec spec, String name,
+            Long value) {
+        return value == null ? spec.bindNull(name, Long.class) : spec.bind(name, value);
     }
 
     ApiKey key(Readable row) {
@@ -233,7 +245,9 @@ public final class ApiKeyRepository {
                 list(row.get("allowed_origins", String[].class)), list(row.get("allowed_cidrs", String[].class)),
                 list(row.get("allowed_methods", String[].class)), list(row.get("denied_methods", String[].class)),
                 Boolean.TRUE.equals(row.get("jwt_required", Boolean.class)),
-                json.readValue(row.get("jwt_public_keys_json", String.class), JWKS));
+                json.readValue(row.get("jwt_public_keys_json", String.class), JWKS),
+                row.get("compute_units_per_second", Long.class), row.get("daily_compute_units", Long.class),
+                row.get("monthly_compute_units", Long.class));
         return new ApiKey(row.get("id", UUID.class), row.get("organization_id", UUID.class),
                 row.get("plan_id", UUID.class), row.get("name", String.class), row.get("display_prefix", String.class),
                 row.get("secret_hash", String.class), row.get("previous_secret_hash", String.class),

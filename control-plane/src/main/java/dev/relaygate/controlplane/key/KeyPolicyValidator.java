@@ -44,6 +44,9 @@ public final class KeyPolicyValidator {
 
     static final int MAX_JWT_KEYS = 10;
 
+    /** Largest cap accepted: far above any plan, far below overflow when gateways add costs to it. */
+    static final long MAX_CAP = 1_000_000_000_000_000L;
+
     private static final Pattern CHAIN = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private static final Pattern METHOD = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,99}");
@@ -82,11 +85,26 @@ public final class KeyPolicyValidator {
         if (jwtRequired && jwks.isEmpty() && problems.stream().noneMatch(p -> p.field().startsWith("policy.jwt"))) {
             problems.add(new FieldProblem("policy.jwtRequired", "needs at least one entry in jwtPublicKeys"));
         }
+        Long perSecond = cap("policy.computeUnitsPerSecond", request.computeUnitsPerSecond(), problems);
+        Long daily = cap("policy.dailyComputeUnits", request.dailyComputeUnits(), problems);
+        Long monthly = cap("policy.monthlyComputeUnits", request.monthlyComputeUnits(), problems);
+        if (daily != null && monthly != null && daily > monthly) {
+            problems.add(new FieldProblem("policy.dailyComputeUnits", "is larger than monthlyComputeUnits"));
+        }
         if (!problems.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid request",
                     "The key policy has invalid fields", problems);
         }
-        return new KeyPolicy(chains, origins, cidrs, allowed, denied, jwtRequired, jwks);
+        return new KeyPolicy(chains, origins, cidrs, allowed, denied, jwtRequired, jwks, perSecond, daily, monthly);
+    }
+
+    /** A cap: absent, or a positive number of compute units no larger than {@link #MAX_CAP}. */
+    private static Long cap(String field, Long value, List<FieldProblem> problems) {
+        if (value != null && (value < 1 || value > MAX_CAP)) {
+            problems.add(new FieldProblem(field, "must be between 1 and " + MAX_CAP + " compute units"));
+            return null;
+        }
+        return value;
     }
 
     private interface Normalizer {

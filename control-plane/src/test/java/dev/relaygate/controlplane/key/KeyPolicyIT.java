@@ -54,6 +54,48 @@ class KeyPolicyIT extends IntegrationTest {
     }
 
     @Test
+    void capsSetThroughThePolicyReachTheSnapshotAndCanBeRemoved() throws Exception {
+        String owner = uniqueSubject("owner");
+        UUID org = createOrganization(owner);
+        Map<String, Object> created = ok(owner, HttpMethod.POST, "/v1/organizations/" + org + "/keys",
+                Map.of("name", "browser", "policy", Map.of("allowedOrigins", List.of("https://app.example.com"),
+                        "computeUnitsPerSecond", 50, "dailyComputeUnits", 100_000, "monthlyComputeUnits", 2_000_000)),
+                201);
+        String redisKey = "rg:key:" + ApiKeyFormat.sha256Hex((String) created.get("secret"));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shown = (Map<String, Object>) created.get("policy");
+        assertThat(shown).containsEntry("dailyComputeUnits", 100_000);
+        JsonNode published = JSON.readTree(redis().get(redisKey)).get("policy");
+        assertThat(published.get("computeUnitsPerSecond").asLong()).isEqualTo(50);
+        assertThat(published.get("dailyComputeUnits").asLong()).isEqualTo(100_000);
+        assertThat(published.get("monthlyComputeUnits").asLong()).isEqualTo(2_000_000);
+
+        // A policy replaces the whole policy: one without caps removes them.
+        ok(owner, HttpMethod.PATCH, "/v1/organizations/" + org + "/keys/" + created.get("id"),
+                Map.of("policy", Map.of("allowedOrigins", List.of("https://app.example.com"))), 200);
+
+        JsonNode after = JSON.readTree(redis().get(redisKey)).get("policy");
+        assertThat(after.get("dailyComputeUnits").isNull()).isTrue();
+        assertThat(after.get("computeUnitsPerSecond").isNull()).isTrue();
+        assertThat(after.get("allowedOrigins").toString()).isEqualTo("[\"https://app.example.com\"]");
+    }
+
+    @Test
+    void capsThatAreNotPositiveOrADailyCapAboveTheMonthlyOneAreRefused() {
+        String owner = uniqueSubject("owner");
+        UUID org = createOrganization(owner);
+
+        call(Tokens.user(owner), HttpMethod.POST, "/v1/organizations/" + org + "/keys",
+                Map.of("name", "k", "policy", Map.of("computeUnitsPerSecond", 0, "dailyComputeUnits", 5_000,
+                        "monthlyComputeUnits", 1_000)))
+            .expectStatus().isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field").isEqualTo("policy.computeUnitsPerSecond")
+            .jsonPath("$.errors[1].field").isEqualTo("policy.dailyComputeUnits");
+    }
+
+    @Test
     void anInvalidPolicyIsRefusedFieldByFieldAndChangesNothing() {
         String owner = uniqueSubject("owner");
         UUID org = createOrganization(owner);

@@ -47,7 +47,11 @@ public record KeySnapshot(
         return ACTIVE.equals(status) && (expiresAt == null || now.isBefore(expiresAt));
     }
 
-    /** The key's own restrictions; empty lists mean "no restriction". */
+    /**
+     * The key's own restrictions; empty lists mean "no restriction". The three caps are null (or absent, for
+     * snapshots written before they existed) when the key has none: a rate of its own, and compute units per UTC
+     * day and per calendar month (docs/usage-and-quotas.md, "Per-key caps").
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Policy(
             List<String> allowedChains,
@@ -56,9 +60,25 @@ public record KeySnapshot(
             List<String> allowedMethods,
             List<String> deniedMethods,
             boolean jwtRequired,
-            List<Map<String, Object>> jwtPublicKeys) {
+            List<Map<String, Object>> jwtPublicKeys,
+            Long computeUnitsPerSecond,
+            Long dailyComputeUnits,
+            Long monthlyComputeUnits) {
 
         static final Policy NONE = new Policy(List.of(), List.of(), List.of(), List.of(), List.of(), false, List.of());
+
+        /** A policy without caps. */
+        public Policy(List<String> allowedChains, List<String> allowedOrigins, List<String> allowedCidrs,
+                List<String> allowedMethods, List<String> deniedMethods, boolean jwtRequired,
+                List<Map<String, Object>> jwtPublicKeys) {
+            this(allowedChains, allowedOrigins, allowedCidrs, allowedMethods, deniedMethods, jwtRequired,
+                    jwtPublicKeys, null, null, null);
+        }
+
+        /** Whether the key carries any cap of its own. */
+        public boolean capped() {
+            return computeUnitsPerSecond != null || dailyComputeUnits != null || monthlyComputeUnits != null;
+        }
 
         public Policy {
             allowedChains = allowedChains == null ? List.of() : List.copyOf(allowedChains);

@@ -14,6 +14,14 @@ public final class HeaderNames {
 
     public static final String RETRY_AFTER = "Retry-After";
 
+    /** Compute units of the organization's monthly quota used so far (or of the key's cap that refused). */
+    public static final String QUOTA_USED = "X-Relaygate-Quota-Used";
+
+    public static final String QUOTA_LIMIT = "X-Relaygate-Quota-Limit";
+
+    /** Whole seconds until the quota's period ends (calendar month or day, UTC). */
+    public static final String QUOTA_RESET = "X-Relaygate-Quota-Reset";
+
     /** How many upstreams a relayed request was sent to: retries, failovers and hedges included; never which. */
     public static final String UPSTREAM_ATTEMPTS = "X-Relaygate-Upstream-Attempts";
 
@@ -38,9 +46,9 @@ public final class HeaderNames {
     /** Request headers a browser dApp may send. */
     static final String ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id";
 
-    /** Answer headers a browser dApp may read: the request id, the rate-limit state and the upstream attempts. */
+    /** Answer headers a browser dApp may read: the request id, the rate-limit and quota state and the upstream attempts. */
     static final String EXPOSED_HEADERS = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
-            + UPSTREAM_ATTEMPTS;
+            + QUOTA_USED + ", " + QUOTA_LIMIT + ", " + QUOTA_RESET + ", " + UPSTREAM_ATTEMPTS;
 
     private HeaderNames() {
     }

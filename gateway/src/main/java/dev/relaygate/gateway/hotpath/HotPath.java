@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import dev.relaygate.gateway.auth.ApiKeyFormat;
 import dev.relaygate.gateway.auth.KeyPolicy;
 import dev.relaygate.gateway.auth.KeyResolver;
+import dev.relaygate.gateway.auth.KeySnapshot;
 import dev.relaygate.gateway.auth.PlanSnapshot;
 import dev.relaygate.gateway.auth.PolicyCheck;
 import dev.relaygate.gateway.auth.PolicyDecision;
@@ -28,6 +29,7 @@ import dev.relaygate.gateway.jsonrpc.JsonRpcErrors;
 import dev.relaygate.gateway.jsonrpc.JsonRpcId;
 import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
 import dev.relaygate.gateway.jsonrpc.JsonRpcRefusal;
+import dev.relaygate.gateway.ratelimit.KeyCaps;
 import dev.relaygate.gateway.ratelimit.MethodWeights;
 import dev.relaygate.gateway.ratelimit.RateLimitDecision;
 import dev.relaygate.gateway.ratelimit.RateLimitPolicy;
@@ -169,19 +171,19 @@ public final class HotPath {
             methods.add(call.method());
             cost = Math.addExact(cost, call.computeUnits());
         }
-        return limiter.consume(key.key().organizationId(), policyOf(key.plan()), cost)
+        return limiter.consume(key.key().organizationId(), policyOf(key.plan()), key.plan().monthlyComputeUnits(),
+                capsOf(key.key()), cost)
             .flatMap(limit -> {
                 List<String> headers = rateLimitHeaders(limit, cors);
                 if (!limit.allowed()) {
                     usage.record(UsageRecord.rateLimited(clock.instant(), request.requestId(),
                             key.key().organizationId(), key.key().keyId(), key.plan().planId(), chain.id(),
                             calls));
-                    long retryAfter = limit.retryAfterSeconds();
-                    return Mono.just(Answer.json(JsonRpcErrorCode.RATE_LIMITED.status(), Answer.JSON,
-                            JsonRpcErrors.errorWithJsonData(JsonRpcErrorCode.RATE_LIMITED, envelope.wholeRequestId(),
-                                    "{\"retryAfterSeconds\":" + retryAfter + "}"))
+                    JsonRpcErrorCode code = refusalCode(limit.refusedBy());
+                    return Mono.just(Answer.json(code.status(), Answer.JSON,
+                            JsonRpcErrors.errorWithJsonData(code, envelope.wholeRequestId(), refusalData(limit)))
                         .headers(headers)
-                        .header(HeaderNames.RETRY_AFTER, Long.toString(retryAfter)));
+                        .header(HeaderNames.RETRY_AFTER, Long.toString(limit.retryAfterSeconds())));
                 }
                 return relay(request, chain, key, envelope, refusals, relayed, calls, methods)
                     .map(answer -> answer.headers(headers));
@@ -257,15 +259,58 @@ public final class HotPath {
     }
 
     private static List<String> rateLimitHeaders(RateLimitDecision decision, List<String> cors) {
-        List<String> headers = new ArrayList<>(6 + cors.size());
+        RateLimitDecision.QuotaState quota = decision.quota();
+        List<String> headers = new ArrayList<>((quota.present() ? 12 : 6) + cors.size());
         headers.add(HeaderNames.RATE_LIMIT_LIMIT);
         headers.add(Long.toString(decision.limit()));
         headers.add(HeaderNames.RATE_LIMIT_REMAINING);
         headers.add(Long.toString(decision.remaining()));
         headers.add(HeaderNames.RATE_LIMIT_RESET);
         headers.add(Long.toString(decision.resetSeconds()));
+        if (quota.present()) {
+            headers.add(HeaderNames.QUOTA_USED);
+            headers.add(Long.toString(quota.used()));
+            headers.add(HeaderNames.QUOTA_LIMIT);
+            headers.add(Long.toString(quota.limit()));
+            headers.add(HeaderNames.QUOTA_RESET);
+            headers.add(Long.toString(quota.resetSeconds()));
+        }
         headers.addAll(cors);
         return headers;
+    }
+
+    private static JsonRpcErrorCode refusalCode(RateLimitDecision.Limit limit) {
+        return switch (limit) {
+            case ORGANIZATION_MONTHLY -> JsonRpcErrorCode.MONTHLY_QUOTA_EXHAUSTED;
+            case KEY_DAILY -> JsonRpcErrorCode.KEY_DAILY_CAP_EXHAUSTED;
+            case KEY_MONTHLY -> JsonRpcErrorCode.KEY_MONTHLY_CAP_EXHAUSTED;
+            default -> JsonRpcErrorCode.RATE_LIMITED;
+        };
+    }
+
+    /** The error's {@code data}: the retry delay; for a quota also when it resets, what was used and the limit. */
+    private static String refusalData(RateLimitDecision refused) {
+        if (!refused.refusedBy().isQuota()) {
+            return "{\"retryAfterSeconds\":" + refused.retryAfterSeconds() + "}";
+        }
+        RateLimitDecision.QuotaState quota = refused.quota();
+        return "{\"retryAfterSeconds\":" + refused.retryAfterSeconds() + ",\"reset\":\""
+                + Instant.ofEpochMilli(quota.resetAtMillis()) + "\",\"used\":" + quota.used() + ",\"limit\":"
+                + quota.limit() + "}";
+    }
+
+    /** The key's own caps as the limiter takes them; no allocation for the usual key without any. */
+    static KeyCaps capsOf(KeySnapshot key) {
+        KeySnapshot.Policy policy = key.policy();
+        if (!policy.capped()) {
+            return KeyCaps.NONE;
+        }
+        return KeyCaps.of(key.keyId(), orZero(policy.computeUnitsPerSecond()), orZero(policy.dailyComputeUnits()),
+                orZero(policy.monthlyComputeUnits()));
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 
     private static List<String> cors(String origin) {

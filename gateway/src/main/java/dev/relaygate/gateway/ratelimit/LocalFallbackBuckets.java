@@ -32,9 +32,13 @@ final class LocalFallbackBuckets {
     }
 
     RateLimitDecision consume(String organizationId, RateLimitPolicy policy, long cost) {
+        return consumeFrom(RateLimitKeys.organization(organizationId, policy), policy, cost);
+    }
+
+    /** Takes {@code cost} from the local share of the bucket named {@code bucket} (named as in Redis). */
+    RateLimitDecision consumeFrom(String bucket, RateLimitPolicy policy, long cost) {
         long limit = BucketShapes.limit(policy, instanceCount);
-        ConsumptionProbe probe = bucket(RateLimitKeys.organization(organizationId, policy), policy)
-            .tryConsumeAndReturnRemaining(cost);
+        ConsumptionProbe probe = bucket(bucket, policy).tryConsumeAndReturnRemaining(cost);
         return probe.isConsumed() ? BucketShapes.allowed(limit, probe) : BucketShapes.refused(limit, probe);
     }
 

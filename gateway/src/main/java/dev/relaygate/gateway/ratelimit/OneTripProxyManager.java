@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -22,6 +23,7 @@ import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCom
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AsyncCompareAndSwapOperation;
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndSwapOperation;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -42,10 +44,22 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<String> {
 
     /**
-     * KEYS[1] bucket; ARGV[1] expected state ("" = absent), ARGV[2] new state, ARGV[3] time to live in ms
-     * (0 = none). Answers {1} when swapped, else {0} or {0, current state}.
+     * KEYS[1] bucket, KEYS[2..] quota counters; ARGV[1] expected state ("" = absent), ARGV[2] new state, ARGV[3]
+     * time to live in ms (0 = none), then for counter j (KEYS[j + 1]) ARGV[2 + 2j] the units to add and
+     * ARGV[3 + 2j] its expiry (unix seconds, set when the counter is created). Answers {1, "", totals...} when
+     * swapped, else {0, current state or "", totals...}. The counters are added to whether or not the swap
+     * succeeds: they count admitted units, which the swap does not decide.
      */
     private static final String SWAP = """
+        local answer = {0, ''}
+        for j = 1, #KEYS - 1 do
+          local increment = tonumber(ARGV[2 + 2 * j])
+          local total = redis.call('incrby', KEYS[j + 1], increment)
+          if total == increment then
+            redis.call('expireat', KEYS[j + 1], ARGV[3 + 2 * j])
+          end
+          answer[j + 2] = total
+        end
         local current = redis.call('get', KEYS[1])
         if (current == false and ARGV[1] == '') or current == ARGV[1] then
           if tonumber(ARGV[3]) > 0 then
@@ -53,12 +67,11 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
           else
             redis.call('set', KEYS[1], ARGV[2])
           end
-          return {1}
+          answer[1] = 1
+        elseif current ~= false then
+          answer[2] = current
         end
-        if current == false then
-          return {0}
-        end
-        return {0, current}
+        return answer
         """;
 
     /** The script's SHA-1, by which it is called ({@code EVALSHA}) so that its text is not sent with every check. */
@@ -67,15 +80,18 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
     private static final byte[] ABSENT = new byte[0];
 
     private final Supplier<RedisAsyncCommands<String, byte[]>> commands;
+    /** The quota counters a bucket's sync carries, or null; looked up per swap, not per request. */
+    private final Function<String, QuotaTally> tallies;
     private final ExpirationAfterWriteStrategy expiration;
     /** Last state seen in Redis per bucket; {@link #ABSENT} when Redis held none. */
     private final Cache<String, byte[]> lastSeen;
 
     /** @param commands Redis commands; may throw while no connection is available (the check then fails) */
-    OneTripProxyManager(Supplier<RedisAsyncCommands<String, byte[]>> commands, TimeMeter clock,
-                        ExpirationAfterWriteStrategy expiration, long maxBuckets, Duration idleExpiry) {
+    OneTripProxyManager(Supplier<RedisAsyncCommands<String, byte[]>> commands, Function<String, QuotaTally> tallies,
+                        TimeMeter clock, ExpirationAfterWriteStrategy expiration, long maxBuckets, Duration idleExpiry) {
         super(ClientSideConfig.getDefault().withClientClock(clock).withExpirationAfterWriteStrategy(expiration));
         this.commands = Objects.requireNonNull(commands, "commands");
+        this.tallies = Objects.requireNonNull(tallies, "tallies");
         this.expiration = expiration;
         this.lastSeen = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfterAccess(idleExpiry).build();
     }
@@ -100,9 +116,31 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
 
     private CompletableFuture<Boolean> swap(String key, byte[] expected, byte[] replacement, RemoteBucketState state) {
         long ttlMillis = expiration.calculateTimeToLiveMillis(state, currentTimeNanos());
-        byte[][] arguments = {expected == null ? ABSENT : expected, replacement, ascii(Math.max(0, ttlMillis))};
-        RedisAsyncCommands<String, byte[]> redis = commands.get();
-        String[] keys = {key};
+        QuotaTally tally = tallies.apply(key);
+        QuotaTally.Carried carried = tally == null ? null : tally.take();
+        int counters = carried == null ? 0 : carried.taken().length;
+        String[] keys = new String[1 + counters];
+        byte[][] arguments = new byte[3 + 2 * counters][];
+        keys[0] = key;
+        arguments[0] = expected == null ? ABSENT : expected;
+        arguments[1] = replacement;
+        arguments[2] = ascii(Math.max(0, ttlMillis));
+        for (int j = 0; j < counters; j++) {
+            QuotaCounter counter = carried.counters().get(j);
+            keys[1 + j] = counter.name;
+            arguments[3 + 2 * j] = ascii(carried.taken()[j]);
+            arguments[4 + 2 * j] = ascii(counter.period.expireAtSeconds());
+        }
+        RedisAsyncCommands<String, byte[]> redis;
+        try {
+            redis = commands.get();
+        }
+        catch (RuntimeException noConnection) {
+            if (carried != null) {
+                carried.giveBack();
+            }
+            throw noConnection;
+        }
         return redis.<List<Object>>evalsha(SWAP_SHA, ScriptOutputType.MULTI, keys, arguments)
             .toCompletableFuture()
             // A Redis that does not know the script yet (first use, restart, SCRIPT FLUSH) answers NOSCRIPT, which
@@ -111,17 +149,31 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
                 ? redis.<List<Object>>eval(SWAP, ScriptOutputType.MULTI, keys, arguments).toCompletableFuture()
                 : CompletableFuture.failedFuture(failure))
             .thenApply(answer -> {
+                if (carried != null) {
+                    carried.settle(answer.subList(2, answer.size()));
+                }
                 if (answer.get(0) instanceof Long swapped && swapped == 1L) {
                     lastSeen.put(key, replacement);
                     return true;
                 }
-                lastSeen.put(key, answer.size() > 1 ? (byte[]) answer.get(1) : ABSENT);
+                lastSeen.put(key, (byte[]) answer.get(1));
                 return false;
             })
             .whenComplete((swapped, error) -> {
                 if (error != null) {
                     // Whatever Redis holds now is unknown: recompute from a fresh read next time.
                     lastSeen.invalidate(key);
+                    if (carried != null) {
+                        // A command rejected or refused never ran: its units go to the next sync. After a timeout it
+                        // may have run; sending again could count them twice in Redis, so they stay counted here
+                        // only (docs/usage-and-quotas.md, "Quotas").
+                        if (unwrap(error) instanceof RedisCommandTimeoutException) {
+                            carried.keepLocally();
+                        }
+                        else {
+                            carried.giveBack();
+                        }
+                    }
                 }
             });
     }

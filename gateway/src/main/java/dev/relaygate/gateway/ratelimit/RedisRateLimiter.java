@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -56,7 +57,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final RateLimitRedis redis;
     private final AsyncProxyManager<String> proxyManager;
     private final RateLimitProperties properties;
-    private final Cache<String, AsyncBucketProxy> proxies;
+    private final Cache<String, BucketHandle> proxies;
+    private final Cache<String, QuotaTally> tallies;
     private final LocalFallbackBuckets fallback;
     private final RefusalMemo refusals;
     private final TimeMeter clock;
@@ -75,13 +77,18 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.proxyManager = new OneTripProxyManager(redis::commands, clock,
+        this.proxyManager = new OneTripProxyManager(redis::commands, this::tallyOf, clock,
             ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(properties.idleBucketExpiry()),
             properties.maxCachedBuckets(), properties.idleBucketExpiry())
             .asAsync();
         this.proxies = Caffeine.newBuilder()
             .maximumSize(properties.maxCachedBuckets())
             .expireAfterAccess(properties.idleBucketExpiry())
+            .build();
+        this.tallies = Caffeine.newBuilder()
+            .maximumSize(properties.maxCachedBuckets())
+            .expireAfterAccess(properties.idleBucketExpiry())
+            .removalListener((String organization, QuotaTally tally, RemovalCause cause) -> flushDropped(tally))
             .build();
         this.refusals = new RefusalMemo(properties.maxCachedBuckets());
         this.fallback = new LocalFallbackBuckets(clock, properties.instanceCount(), properties.maxCachedBuckets());
@@ -95,21 +102,35 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     @Override
-    public Mono<RateLimitDecision> consume(String organizationId, RateLimitPolicy policy, long cost) {
+    public Mono<RateLimitDecision> consume(String organizationId, RateLimitPolicy policy, long monthlyComputeUnits,
+                                           KeyCaps keyCaps, long cost) {
         Objects.requireNonNull(organizationId, "organizationId");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(keyCaps, "keyCaps");
         if (cost < 1) {
             throw new IllegalArgumentException("cost must be at least 1: " + cost);
         }
-        if (degraded.get()) {
-            return Mono.just(fallback.consume(organizationId, policy, cost));
+        Admission admission = null;
+        if (monthlyComputeUnits > 0 || keyCaps.hasCounters()) {
+            // Quotas are decided here from this instance's counters, before any bucket: an exhausted quota costs
+            // neither Redis nor bucket units. The counters travel to Redis with the organization bucket's sync.
+            long nowMillis = clock.currentTimeNanos() / 1_000_000L;
+            QuotaTally tally = tallies.get(organizationId, QuotaTally::new);
+            RateLimitDecision exhausted = tally.refusal(monthlyComputeUnits, keyCaps, cost, nowMillis);
+            if (exhausted != null) {
+                return Mono.just(exhausted);
+            }
+            admission = new Admission(tally, monthlyComputeUnits, keyCaps, cost, nowMillis);
         }
-        try {
-            return consumeInRedis(organizationId, policy, cost);
+        String organizationBucket = RateLimitKeys.organization(organizationId, policy);
+        if (!keyCaps.hasRate()) {
+            return bucket(organizationBucket, policy, admission, cost);
         }
-        catch (RuntimeException error) {
-            return degrade(error, organizationId, policy, cost);
-        }
+        Admission counting = admission;
+        return bucket(RateLimitKeys.key(keyCaps.keyId(), keyCaps.computeUnitsPerSecond()), keyCaps.ratePolicy(), null,
+                cost)
+            .flatMap(keyDecision -> keyDecision.allowed() ? bucket(organizationBucket, policy, counting, cost)
+                : Mono.just(keyDecision.refusedByKeyRate()));
     }
 
     /** Whether decisions are currently made locally; for the health indicator. */
@@ -117,24 +138,61 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return degraded.get();
     }
 
-    private Mono<RateLimitDecision> consumeInRedis(String organizationId, RateLimitPolicy policy, long cost) {
+    /**
+     * Takes {@code cost} from one bucket, in Redis or, while degraded, locally; {@code admission} (null without
+     * quotas) counts what the bucket admitted. The organization bucket's sync carries its quota counters.
+     */
+    private Mono<RateLimitDecision> bucket(String bucket, RateLimitPolicy policy, Admission admission, long cost) {
+        if (degraded.get()) {
+            return Mono.just(counted(fallback.consumeFrom(bucket, policy, cost), admission));
+        }
+        try {
+            return consumeInRedis(bucket, policy, admission, cost);
+        }
+        catch (RuntimeException error) {
+            return degrade(error, bucket, policy, admission, cost);
+        }
+    }
+
+    private Mono<RateLimitDecision> consumeInRedis(String bucket, RateLimitPolicy policy, Admission admission,
+                                                   long cost) {
         long limit = BucketShapes.limit(policy, 1);
-        String bucket = RateLimitKeys.organization(organizationId, policy);
         long now = clock.currentTimeNanos();
         Optional<RateLimitDecision> known = refusals.recall(bucket, cost, now);
         if (known.isPresent()) {
-            return Mono.just(known.get());
+            return Mono.just(counted(known.get(), admission));
         }
-        CompletableFuture<ConsumptionProbe> probe = proxy(bucket, policy).tryConsumeAndReturnRemaining(cost);
+        CompletableFuture<ConsumptionProbe> probe = proxy(bucket, policy, admission).tryConsumeAndReturnRemaining(cost);
         if (probe.isDone() && !probe.isCompletedExceptionally()) {
             // Most checks are decided from bucket4j's local copy: answered at once, no timer, no operator.
-            return Mono.just(decide(bucket, cost, now, limit, probe.join()));
+            return Mono.just(counted(decide(bucket, cost, now, limit, probe.join()), admission));
         }
         // On timeout the copy fails, not bucket4j's own future (which other batched requests may wait on). A
         // CompletableFuture timeout rather than Reactor's timeout(), which names itself with a regex on every use.
         return Mono.fromFuture(probe.copy().orTimeout(properties.commandTimeout().toNanos(), TimeUnit.NANOSECONDS))
-            .map(answered -> decide(bucket, cost, now, limit, answered))
-            .onErrorResume(error -> degrade(error, organizationId, policy, cost));
+            .map(answered -> counted(decide(bucket, cost, now, limit, answered), admission))
+            .onErrorResume(error -> degrade(error, bucket, policy, admission, cost));
+    }
+
+    /**
+     * The bucket's decision with the quotas applied: an admitted request is counted (unless the sync that decided
+     * it has just shown a quota exhausted), and every answer carries the organization's quota state.
+     */
+    private static RateLimitDecision counted(RateLimitDecision decision, Admission admission) {
+        if (admission == null) {
+            return decision;
+        }
+        QuotaTally tally = admission.tally();
+        if (!decision.allowed()) {
+            return decision.withQuota(tally.state(admission.monthlyComputeUnits(), admission.nowMillis()));
+        }
+        RateLimitDecision exhausted = tally.refusal(admission.monthlyComputeUnits(), admission.keyCaps(),
+            admission.cost(), admission.nowMillis());
+        if (exhausted != null) {
+            return exhausted;
+        }
+        return decision.withQuota(tally.admit(admission.monthlyComputeUnits(), admission.keyCaps(), admission.cost(),
+            admission.nowMillis()));
     }
 
     private RateLimitDecision refused(String bucket, long cost, long now, RateLimitDecision decision) {
@@ -142,14 +200,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return decision;
     }
 
-    /** The bucket's proxy; its name carries its shape ({@link RateLimitKeys}), so it has one configuration. */
-    private AsyncBucketProxy proxy(String bucket, RateLimitPolicy policy) {
-        return proxies.get(bucket, name -> {
+    /**
+     * The bucket's proxy; its name carries its shape ({@link RateLimitKeys}), so it has one configuration. The
+     * organization's quota tally rides on it: its next sync carries the tally's counters.
+     */
+    private AsyncBucketProxy proxy(String bucket, RateLimitPolicy policy, Admission admission) {
+        BucketHandle handle = proxies.get(bucket, name -> {
             BucketConfiguration configuration = BucketShapes.configuration(policy, 1);
-            return proxyManager.builder()
+            return new BucketHandle(proxyManager.builder()
                 .withOptimization(optimization(policy))
-                .build(name, () -> CompletableFuture.completedFuture(configuration));
+                .build(name, () -> CompletableFuture.completedFuture(configuration)));
         });
+        if (admission != null && handle.tally != admission.tally()) {
+            handle.tally = admission.tally();
+        }
+        return handle.proxy;
     }
 
     /**
@@ -179,9 +244,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             : refused(bucket, cost, now, BucketShapes.refused(limit, probe));
     }
 
-    private Mono<RateLimitDecision> degrade(Throwable error, String organizationId, RateLimitPolicy policy, long cost) {
+    private Mono<RateLimitDecision> degrade(Throwable error, String bucket, RateLimitPolicy policy,
+                                            Admission admission, long cost) {
         enterDegradedMode(error);
-        return Mono.fromSupplier(() -> fallback.consume(organizationId, policy, cost));
+        return Mono.fromSupplier(() -> counted(fallback.consumeFrom(bucket, policy, cost), admission));
     }
 
     private void enterDegradedMode(Throwable cause) {
@@ -209,6 +275,55 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                 degraded.set(false);
                 log.info("Rate limiting back on Redis");
             });
+    }
+
+    /** The tally riding on a bucket's syncs, if any; asked by the proxy manager once per swap. */
+    private QuotaTally tallyOf(String bucket) {
+        BucketHandle handle = proxies.getIfPresent(bucket);
+        return handle == null ? null : handle.tally;
+    }
+
+    /**
+     * A tally dropped from memory (idle for {@code idleBucketExpiry}) may hold units no sync carried yet: they are
+     * added to the counters in Redis directly, off the request path.
+     */
+    private void flushDropped(QuotaTally tally) {
+        if (tally == null || !tally.hasPending() || degraded.get() || closed) {
+            return;
+        }
+        QuotaTally.Carried carried = tally.take();
+        if (carried == null) {
+            return;
+        }
+        try {
+            var commands = redis.commands();
+            for (int i = 0; i < carried.taken().length; i++) {
+                QuotaCounter counter = carried.counters().get(i);
+                if (carried.taken()[i] > 0) {
+                    commands.incrby(counter.name, carried.taken()[i]);
+                    commands.expireat(counter.name, counter.period.expireAtSeconds());
+                }
+            }
+        }
+        catch (RuntimeException error) {
+            log.warn("Quota units of an idle organization could not be sent to Redis ({})", error.toString());
+        }
+    }
+
+    /** A bucket proxy and the quota tally its syncs carry (set by the requests that use it). */
+    private static final class BucketHandle {
+
+        final AsyncBucketProxy proxy;
+
+        volatile QuotaTally tally;
+
+        BucketHandle(AsyncBucketProxy proxy) {
+            this.proxy = proxy;
+        }
+    }
+
+    /** What a request adds to the quotas once a bucket admits it. */
+    private record Admission(QuotaTally tally, long monthlyComputeUnits, KeyCaps keyCaps, long cost, long nowMillis) {
     }
 
     /** Stops the probe; the connection belongs to the caller. */

@@ -74,6 +74,40 @@ class RedisRoundTripIT {
     }
 
     @Test
+    void quotasAndKeyCapsRideOnTheBucketScriptWithoutARoundTripOfTheirOwn() {
+        // The same paid-plan traffic with a monthly quota and a capped key: the counters travel in the bucket's
+        // script, so the round trips stay where they were, and Redis ends up holding what was admitted.
+        RateLimitPolicy growth = new RateLimitPolicy(10_000, 50_000, 600_000);
+        String organizationId = "org-" + UUID.randomUUID();
+        KeyCaps caps = KeyCaps.of("key-" + UUID.randomUUID(), 0, 100_000_000, 0);
+        int requests = 5_000;
+        stats.reset();
+
+        List<RateLimitDecision> decisions = Flux.range(0, requests)
+            .concatMap(i -> Mono.defer(() -> {
+                clock.advance(Duration.ofMillis(3));
+                return limiter.consume(organizationId, growth, 1_000_000_000L, caps,
+                    weights.cost("evm", METHODS.get(i % METHODS.size())));
+            }))
+            .collectList()
+            .block(Duration.ofSeconds(60));
+
+        long roundTrips = stats.roundTrips();
+        double perRequest = (double) roundTrips / requests;
+        System.out.printf("with quota and key cap: %d round trips for %d requests = %.3f per request (%s)%n",
+            roundTrips, requests, perRequest, stats.calls());
+        assertThat(decisions).allMatch(RateLimitDecision::allowed);
+        assertThat(perRequest).isLessThanOrEqualTo(1.0);
+        assertThat(stats.calls().getOrDefault("incrby", 0L)).as("counters carried by the bucket's syncs").isPositive();
+        long admitted = decisions.get(decisions.size() - 1).quota().used();
+        long inRedis = Long.parseLong(stats.get(
+            RateLimitKeys.organizationQuota(organizationId, QuotaPeriods.month(clock.currentTimeNanos() / 1_000_000L).id())));
+        // Redis lags this instance by what it admitted since the last sync: at most one allowance (500 CU) and
+        // one request.
+        assertThat(inRedis).isBetween(admitted - 500 - 500, admitted);
+    }
+
+    @Test
     void answersAFloodOfRefusedRequestsWithoutAskingRedis() {
         RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000);
         String organizationId = "org-" + UUID.randomUUID();

@@ -36,7 +36,7 @@ public final class Snapshots implements AutoCloseable {
 
     /**
      * The contract example of a key snapshot, re-addressed to {@code hash}, with a fresh key id and organization
-     * id so that tests never share rate-limit buckets.
+     * id so that tests never share rate-limit buckets, and without the example's restrictions and caps.
      */
     public static ObjectNode keySnapshot(String hash) {
         ObjectNode snapshot = (ObjectNode) contract("key-snapshot.json");
@@ -47,6 +47,9 @@ public final class Snapshots implements AutoCloseable {
         ((ObjectNode) snapshot.get("policy")).putArray("allowedOrigins");
         ((ObjectNode) snapshot.get("policy")).putArray("allowedCidrs");
         ((ObjectNode) snapshot.get("policy")).putArray("deniedMethods");
+        ((ObjectNode) snapshot.get("policy")).putNull("computeUnitsPerSecond");
+        ((ObjectNode) snapshot.get("policy")).putNull("dailyComputeUnits");
+        ((ObjectNode) snapshot.get("policy")).putNull("monthlyComputeUnits");
         return snapshot;
     }
 
