@@ -10,11 +10,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * A local Ethereum node: Anvil from the npm package {@code @foundry-rs/anvil}, installed at a pinned version
  * into the stack's data folder (never globally), with its chain state kept there across restarts.
  */
 final class Anvil {
+
+    private static final Logger log = LoggerFactory.getLogger(Anvil.class);
 
     static final long CHAIN_ID = 31337;
 
@@ -40,19 +45,33 @@ final class Anvil {
     }
 
     static Path install(Path prefix, String version) {
+        return install(prefix, version, npm());
+    }
+
+    static Path install(Path prefix, String version, String npmCommand) {
         Path binary = platformBinary(prefix);
         if (Files.isExecutable(binary)) {
             return binary;
         }
-        List<String> command = List.of(npm(), "install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error",
+        List<String> command = List.of(npmCommand, "install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error",
                 "--prefix", prefix.toString(), "@foundry-rs/anvil@" + version);
+        Path npmLog = prefix.resolve("npm-install.log");
+        log.info("Installing Anvil {} with npm into {} (once; npm's output goes to {})", version, prefix, npmLog);
         try {
             Files.createDirectories(prefix);
-            Process npm = new ProcessBuilder(command).inheritIO().start();
+            // npm gets an input and an output of its own: it switches an inherited standard input to non-blocking
+            // mode while it runs, which breaks a parent that reads its own (a Surefire fork's command channel).
+            Process npm = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(npmLog.toFile()))
+                .start();
+            npm.getOutputStream().close();
             if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 npm.destroyForcibly();
                 throw new IllegalStateException("npm could not install @foundry-rs/anvil@" + version
-                        + " (is Node.js/npm on the PATH?): " + String.join(" ", command));
+                        + " (is Node.js/npm on the PATH?): " + String.join(" ", command) + "; its output is in "
+                        + npmLog);
             }
         }
         catch (IOException e) {

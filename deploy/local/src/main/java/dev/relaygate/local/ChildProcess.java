@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -33,12 +34,19 @@ final class ChildProcess {
     }
 
     static ChildProcess start(String name, List<String> command, Path log, Path workingDir) {
+        return start(name, command, Map.of(), log, workingDir);
+    }
+
+    /** Starts {@code command} with {@code environment} added to this process's own environment. */
+    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path log,
+            Path workingDir) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command);
             // glibc's default of 8 malloc arenas per core only adds resident memory to a JVM
             // (docs/gateway-config.md, "Memory and JVM flags").
             builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            builder.environment().putAll(environment);
             Process process = builder
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true)

@@ -91,8 +91,9 @@ public final class LocalStack implements AutoCloseable {
         redis = track(redisStart.join());
         track(anvilStart.join());
 
-        ChildProcess controlPlane = track(service("control-plane", controlPlaneArguments()));
-        ChildProcess gateway = track(service("gateway", gatewayArguments()));
+        ChildProcess controlPlane = track(service("control-plane", controlPlaneArguments(),
+                options.controlPlaneEnvironment()));
+        ChildProcess gateway = track(service("gateway", gatewayArguments(), options.gatewayEnvironment()));
         controlPlane.awaitReady(ChildProcess.get(managementUrl(controlPlaneManagementPort)),
                 body -> body.contains("\"UP\""), SERVICE_START_TIMEOUT);
         gateway.awaitReady(ChildProcess.get(managementUrl(gatewayManagementPort)),
@@ -150,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
         return chains;
     }
 
-    private ChildProcess service(String module, List<String> arguments) {
+    private ChildProcess service(String module, List<String> arguments, Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(recommendedJvmFlags(module));
@@ -160,7 +161,7 @@ public final class LocalStack implements AutoCloseable {
         }
         command.addAll(List.of("-jar", runnableJar(module).toString()));
         command.addAll(arguments);
-        return ChildProcess.start(module, command, options.dataDir().resolve("logs/" + module + ".log"),
+        return ChildProcess.start(module, command, environment, options.dataDir().resolve("logs/" + module + ".log"),
                 options.dataDir());
     }
 

@@ -1,6 +1,7 @@
 package dev.relaygate.local;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,13 +13,25 @@ import java.util.Objects;
  * @param dataDir the one folder that holds databases, logs, installed tools and generated secrets
  * @param fixedPorts bind 8080/8081 (gateway), 8090/8091 (control plane) and 8545 (Anvil) rather than free ports
  * @param environment where {@code DATABASE_URL}, {@code REDIS_URL} and extra chains are read from
+ * @param controlPlaneEnvironment variables added to the control plane's environment, e.g.
+ *        {@code RELAYGATE_BILLING_STRIPE_API_KEY} (Spring's relaxed binding makes them properties; secrets stay off
+ *        the command line). The properties the stack itself passes as arguments (ports, database, Redis, tokens)
+ *        win over them.
+ * @param gatewayEnvironment variables added to the gateway's environment, likewise
  */
-public record StackOptions(Path root, Path dataDir, boolean fixedPorts, Map<String, String> environment) {
+public record StackOptions(Path root, Path dataDir, boolean fixedPorts, Map<String, String> environment,
+        Map<String, String> controlPlaneEnvironment, Map<String, String> gatewayEnvironment) {
 
     public StackOptions {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(dataDir, "dataDir");
         environment = Map.copyOf(environment);
+        controlPlaneEnvironment = Map.copyOf(controlPlaneEnvironment);
+        gatewayEnvironment = Map.copyOf(gatewayEnvironment);
+    }
+
+    public StackOptions(Path root, Path dataDir, boolean fixedPorts, Map<String, String> environment) {
+        this(root, dataDir, fixedPorts, environment, Map.of(), Map.of());
     }
 
     /** A developer's stack: state under {@code <root>/.local}, well-known ports, the process environment. */
@@ -29,6 +42,24 @@ public record StackOptions(Path root, Path dataDir, boolean fixedPorts, Map<Stri
     /** A test's stack: state in the given folder, free ports, the process environment. */
     public static StackOptions test(Path root, Path dataDir) {
         return new StackOptions(root, dataDir, false, System.getenv());
+    }
+
+    /** These options with {@code variables} added to the control plane's environment (later ones win). */
+    public StackOptions withControlPlaneEnvironment(Map<String, String> variables) {
+        return new StackOptions(root, dataDir, fixedPorts, environment, merged(controlPlaneEnvironment, variables),
+                gatewayEnvironment);
+    }
+
+    /** These options with {@code variables} added to the gateway's environment (later ones win). */
+    public StackOptions withGatewayEnvironment(Map<String, String> variables) {
+        return new StackOptions(root, dataDir, fixedPorts, environment, controlPlaneEnvironment,
+                merged(gatewayEnvironment, variables));
+    }
+
+    private static Map<String, String> merged(Map<String, String> base, Map<String, String> added) {
+        Map<String, String> all = new HashMap<>(base);
+        all.putAll(added);
+        return all;
     }
 
     String env(String name) {

@@ -120,7 +120,13 @@ public final class AnvilNode implements AutoCloseable {
             Files.createDirectories(prefix);
             Process npm = new ProcessBuilder(List.of("npm", "install", "--no-audit", "--no-fund", "--no-save",
                     "--loglevel=error", "--prefix", prefix.toString(), "@foundry-rs/anvil@" + version))
-                .inheritIO().start();
+                // Not inherited: npm switches an inherited standard input to non-blocking mode while it runs, and
+                // this fork's standard input is Failsafe's command channel (deploy/local AnvilInstallTest).
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(prefix.resolve("npm-install.log").toFile()))
+                .start();
+            npm.getOutputStream().close();
             if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 npm.destroyForcibly();
                 throw new IllegalStateException("npm could not install @foundry-rs/anvil@" + version);
