@@ -138,6 +138,8 @@ public final class JsonRpcReader {
         String invalid = null;
         boolean versionSeen = false;
         boolean paramsSeen = false;
+        int paramsStart = -1;
+        int paramsEnd = -1;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -180,7 +182,9 @@ public final class JsonRpcReader {
                     }
                     paramsSeen = true;
                     if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
+                        paramsStart = offset(parser);
                         parser.skipChildren();
+                        paramsEnd = offsetAfter(parser);
                     }
                     else {
                         invalid = firstOf(invalid, "params must be an array or an object");
@@ -222,7 +226,7 @@ public final class JsonRpcReader {
                     invalid);
         }
         return new JsonRpcCall(method, notification ? JsonRpcId.NULL : id, notification, start, offsetAfter(parser),
-                null);
+                null, paramsStart, paramsEnd);
     }
 
     /**

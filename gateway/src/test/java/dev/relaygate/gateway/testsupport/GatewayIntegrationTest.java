@@ -54,6 +54,9 @@ public abstract class GatewayIntegrationTest {
         properties.add("relaygate.redis.command-timeout", () -> "2s");
         properties.add("relaygate.control-plane.timeout", () -> "10s");
         properties.add("relaygate.usage.spool.directory", () -> USAGE_SPOOL.toString());
+        // These tests count what reaches the upstream: no response cache and no finalized-head checks in between.
+        // The cache's own tests (upstream/ResponseCacheIT, AnvilCacheIT) turn it on.
+        properties.add("relaygate.cache.enabled", () -> "false");
         properties.add("server.port", () -> "0");
         properties.add("management.server.port", () -> "0");
     }
