@@ -193,7 +193,8 @@ public final class HotPath {
                         ? cache.lookup(chain.id(), request.body(), envelope.batch(), relayed)
                             .flatMap(lookup -> lookup.complete()
                                     ? Mono.just(fromCache(request, chain, key, envelope, refusals, relayed, calls, lookup))
-                                    : relay(request, chain, key, envelope, refusals, relayed, calls, methods, lookup))
+                                    : relay(request, chain, key, envelope, refusals, relayed, calls, methods,
+                                            lookup.cacheable() ? lookup : null))
                         : relay(request, chain, key, envelope, refusals, relayed, calls, methods, null);
                 return answer.map(done -> done.headers(headers));
             });

@@ -338,6 +338,16 @@ public final class ResponseCache implements AutoCloseable {
             return hits;
         }
 
+        /** Whether a call of the request is cacheable at all (a hit, or a miss whose answer may be stored). */
+        public boolean cacheable() {
+            for (String key : keys) {
+                if (key != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Whether every call is answered from the cache. */
         public boolean complete() {
             return hits() == results.length;
