@@ -59,18 +59,16 @@ public final class CacheRules {
     }
 
     /**
-     * Whether a call of {@code rule} with {@code params} (the raw bytes, an empty array when absent) may be answered
-     * from, or stored in, the cache, given the chain's finalized head (-1 when not known yet).
+     * Whether a call of {@code rule} with {@code params} (the raw bytes as sent, {@code null} when absent) may be
+     * answered from, or stored in, the cache, given the chain's finalized head (-1 when not known yet).
      */
-    public static boolean requestCacheable(Rule rule, byte[] body, int paramsStart, int paramsEnd, long finalized) {
-        if (paramsEnd - paramsStart > MAX_PARAMS_BYTES) {
+    public static boolean requestCacheable(Rule rule, byte[] params, long finalized) {
+        if (params != null && params.length > MAX_PARAMS_BYTES) {
             return false;
         }
         return switch (rule) {
             case CONSTANT -> true;
-            case BLOCK_NUMBER -> {
-                yield paramsStart >= 0 && atOrBelow(firstParamNumber(body, paramsStart, paramsEnd), finalized);
-            }
+            case BLOCK_NUMBER -> params != null && atOrBelow(firstParamNumber(params), finalized);
             // Known only from the answer.
             case RESULT_NUMBER, RESULT_BLOCK_NUMBER -> finalized >= 0;
         };
@@ -97,8 +95,8 @@ public final class CacheRules {
     }
 
     /** The first element of a params array as a block number ({@code "0x…"}), or -1 for anything else. */
-    static long firstParamNumber(byte[] body, int start, int end) {
-        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), body, start, end - start)) {
+    static long firstParamNumber(byte[] params) {
+        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), params)) {
             if (parser.nextToken() != JsonToken.START_ARRAY || parser.nextToken() != JsonToken.VALUE_STRING) {
                 return -1;
             }

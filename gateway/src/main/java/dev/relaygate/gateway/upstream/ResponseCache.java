@@ -31,6 +31,7 @@ import reactor.core.publisher.Mono;
 
 import dev.relaygate.gateway.jsonrpc.JsonRpcAnswers;
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
+import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
 import dev.relaygate.gateway.routing.ChainCatalogue;
 import dev.relaygate.gateway.routing.ChainFamily;
 import dev.relaygate.gateway.routing.ChainProperties;
@@ -161,11 +162,14 @@ public final class ResponseCache implements AutoCloseable {
                 continue;
             }
             CacheRules.Rule rule = CacheRules.of(call.method());
-            if (rule == null || disabledMethods.contains(call.method())
-                    || !CacheRules.requestCacheable(rule, body, call.paramsStart(), call.paramsEnd(), head)) {
+            if (rule == null || disabledMethods.contains(call.method())) {
                 continue;
             }
-            String key = key(chainId, call.method(), body, call.paramsStart(), call.paramsEnd());
+            byte[] params = JsonRpcReader.paramsOf(body, call);
+            if (!CacheRules.requestCacheable(rule, params, head)) {
+                continue;
+            }
+            String key = key(chainId, call.method(), params);
             lookup.keys[i] = key;
             lookup.rules[i] = rule;
             lookup.results[i] = front.getIfPresent(key);
@@ -274,10 +278,9 @@ public final class ResponseCache implements AutoCloseable {
     }
 
     /** {@code rg:cache:{chain}:{method}:{params exactly as sent}}; empty params when the call has none. */
-    static String key(String chainId, String method, byte[] body, int paramsStart, int paramsEnd) {
-        String params = paramsStart < 0 ? "" : new String(body, paramsStart, paramsEnd - paramsStart,
-                StandardCharsets.UTF_8);
-        return KEY_PREFIX + chainId + ':' + method + ':' + params;
+    static String key(String chainId, String method, byte[] params) {
+        return KEY_PREFIX + chainId + ':' + method + ':'
+                + (params == null ? "" : new String(params, StandardCharsets.UTF_8));
     }
 
     /** Drops the in-memory front (tests, and operators through a restart). */

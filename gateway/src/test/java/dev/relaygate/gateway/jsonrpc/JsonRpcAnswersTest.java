@@ -82,12 +82,13 @@ class JsonRpcAnswersTest {
     }
 
     @Test
-    void theReaderKnowsWhereTheParamsLie() {
-        String body = "{\"jsonrpc\":\"2.0\",\"params\":[\"0x10\", {\"a\":[1]}],\"id\":1,\"method\":\"eth_x\"}";
-        JsonRpcCall call = single(body);
+    void theParamsOfACallAreReadAsSent() {
+        String body = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_y\"},"
+                + "{\"jsonrpc\":\"2.0\",\"params\":[\"0x10\", {\"a\":[1]}],\"id\":\"p\",\"method\":\"eth_x\"}]";
+        List<JsonRpcCall> calls = batch(body);
 
-        assertThat(body.substring(call.paramsStart(), call.paramsEnd())).isEqualTo("[\"0x10\", {\"a\":[1]}]");
-        assertThat(single("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_x\"}").paramsStart()).isEqualTo(-1);
+        assertThat(JsonRpcReader.paramsOf(bytes(body), calls.get(0))).isNull();
+        assertThat(text(JsonRpcReader.paramsOf(bytes(body), calls.get(1)))).isEqualTo("[\"0x10\", {\"a\":[1]}]");
     }
 
     private static JsonRpcCall single(String body) {
