@@ -160,6 +160,29 @@ class ResponseCacheGatewayIT extends GatewayIntegrationTest {
     }
 
     @Test
+    void uncacheableCallsAndHitsInMemoryNeverAskRedis() {
+        NODE.stubFor(post(PATH).withRequestBody(containing("eth_blockNumber"))
+            .willReturn(okJson("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x90\"}")));
+        String key = activeKey();
+        String chainId = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
+        send(key, chainId);
+        // A front miss asks Redis: the count below is read from a counter that moves.
+        long beforeMiss = redisCalls("mget");
+        send(key, receipt("1", newHash()));
+        long lookupsBefore = redisCalls("mget");
+        assertThat(lookupsBefore).isEqualTo(beforeMiss + 1);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(send(key, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}")
+                .getResponseHeaders().getFirst(HeaderNames.CACHE)).isNull();
+            assertThat(send(key, chainId).getResponseHeaders().getFirst(HeaderNames.CACHE)).isEqualTo("hit");
+        }
+
+        assertThat(redisCalls("mget")).isEqualTo(lookupsBefore);
+        assertThat(relayed("eth_blockNumber")).isEqualTo(10);
+    }
+
+    @Test
     void aResultInRedisIsFoundWhenTheMemoryFrontHasLostIt() {
         String key = activeKey();
         String hash = newHash();
@@ -211,6 +234,17 @@ class ResponseCacheGatewayIT extends GatewayIntegrationTest {
     private static String receipt(String id, String hash) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"eth_getTransactionReceipt\",\"params\":[\"" + hash
                 + "\"]}";
+    }
+
+    /** How many times Redis ran {@code command} since it started ({@code INFO commandstats}). */
+    private static long redisCalls(String command) {
+        for (String line : SNAPSHOTS.redis().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":")) {
+                String calls = line.substring(line.indexOf("calls=") + 6);
+                return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+            }
+        }
+        return 0;
     }
 
     /** Requests the node received whose body contains {@code text}. */
