@@ -25,6 +25,15 @@ public final class HeaderNames {
     /** How many upstreams a relayed request was sent to: retries, failovers and hedges included; never which. */
     public static final String UPSTREAM_ATTEMPTS = "X-Relaygate-Upstream-Attempts";
 
+    /** Whether the response cache answered: {@code hit}, {@code partial} (a batch, in part), {@code miss}. */
+    public static final String CACHE = "X-Relaygate-Cache";
+
+    static final String CACHE_HIT = "hit";
+
+    static final String CACHE_PARTIAL = "partial";
+
+    static final String CACHE_MISS = "miss";
+
     public static final String FORWARDED_FOR = "X-Forwarded-For";
 
     public static final String ORIGIN = "Origin";
@@ -46,9 +55,12 @@ public final class HeaderNames {
     /** Request headers a browser dApp may send. */
     static final String ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id";
 
-    /** Answer headers a browser dApp may read: the request id, the rate-limit and quota state and the upstream attempts. */
+    /**
+     * Answer headers a browser dApp may read: the request id, the rate-limit and quota state, the upstream attempts
+     * and the cache's part.
+     */
     static final String EXPOSED_HEADERS = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
-            + QUOTA_USED + ", " + QUOTA_LIMIT + ", " + QUOTA_RESET + ", " + UPSTREAM_ATTEMPTS;
+            + QUOTA_USED + ", " + QUOTA_LIMIT + ", " + QUOTA_RESET + ", " + UPSTREAM_ATTEMPTS + ", " + CACHE;
 
     private HeaderNames() {
     }

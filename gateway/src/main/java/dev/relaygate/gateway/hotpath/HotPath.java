@@ -21,6 +21,7 @@ import dev.relaygate.gateway.auth.PolicyCheck;
 import dev.relaygate.gateway.auth.PolicyDecision;
 import dev.relaygate.gateway.auth.ResolvedKey;
 import dev.relaygate.gateway.auth.TrustedProxies;
+import dev.relaygate.gateway.jsonrpc.JsonRpcAnswers;
 import dev.relaygate.gateway.jsonrpc.JsonRpcBatches;
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
 import dev.relaygate.gateway.jsonrpc.JsonRpcEnvelope;
@@ -35,6 +36,7 @@ import dev.relaygate.gateway.ratelimit.RateLimitDecision;
 import dev.relaygate.gateway.ratelimit.RateLimitPolicy;
 import dev.relaygate.gateway.ratelimit.RateLimiter;
 import dev.relaygate.gateway.routing.ChainCatalogue;
+import dev.relaygate.gateway.upstream.ResponseCache;
 import dev.relaygate.gateway.upstream.UpstreamResponse;
 import dev.relaygate.gateway.upstream.UpstreamRouter;
 import dev.relaygate.gateway.usage.UsageCall;
@@ -68,13 +70,15 @@ public final class HotPath {
 
     private final UpstreamRouter upstream;
 
+    private final ResponseCache cache;
+
     private final UsageRecorder usage;
 
     private final Clock clock;
 
     HotPath(JsonRpcReader reader, ChainCatalogue catalogue, KeyResolver keys, PolicyCheck policy,
             TrustedProxies proxies, MethodWeights weights, RateLimiter limiter, UpstreamRouter upstream,
-            UsageRecorder usage, Clock clock) {
+            ResponseCache cache, UsageRecorder usage, Clock clock) {
         this.reader = reader;
         this.catalogue = catalogue;
         this.keys = keys;
@@ -83,6 +87,7 @@ public final class HotPath {
         this.weights = weights;
         this.limiter = limiter;
         this.upstream = upstream;
+        this.cache = cache;
         this.usage = usage;
         this.clock = clock;
     }
@@ -185,36 +190,100 @@ public final class HotPath {
                         .headers(headers)
                         .header(HeaderNames.RETRY_AFTER, Long.toString(limit.retryAfterSeconds())));
                 }
-                return relay(request, chain, key, envelope, refusals, relayed, calls, methods)
-                    .map(answer -> answer.headers(headers));
+                // The bucket is taken before the cache is asked: a hit counts against the limit like any call.
+                Mono<Answer> answer = cache.mayAnswer(chain, relayed)
+                        ? cache.lookup(chain.id(), request.body(), envelope.batch(), relayed)
+                            .flatMap(lookup -> lookup.complete()
+                                    ? Mono.just(fromCache(request, chain, key, envelope, refusals, relayed, calls, lookup))
+                                    : relay(request, chain, key, envelope, refusals, relayed, calls, methods,
+                                            lookup.cacheable() ? lookup : null))
+                        : relay(request, chain, key, envelope, refusals, relayed, calls, methods, null);
+                return answer.map(done -> done.headers(headers));
             });
     }
 
     /**
+     * Answers every call from the cache: each cached result with the caller's own id, no upstream asked. Metered as
+     * if relayed (the same calls, the same compute units, outcome ok).
+     */
+    private Answer fromCache(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key,
+            JsonRpcEnvelope envelope, List<JsonRpcRefusal> refusals, List<JsonRpcCall> relayed, List<UsageCall> calls,
+            ResponseCache.Lookup lookup) {
+        Instant at = clock.instant();
+        long started = System.nanoTime();
+        byte[] body = envelope.batch()
+                ? JsonRpcAnswers.batch(relayed, lookup.results(), null,
+                        refusals.isEmpty() ? null : JsonRpcErrors.errors(refusals))
+                : JsonRpcAnswers.result(relayed.get(0).id(), lookup.results()[0]);
+        record(request, chain, key, calls, at, started, new UpstreamResponse(200, Answer.JSON, body));
+        return Answer.json(200, Answer.JSON, body)
+            .header(HeaderNames.UPSTREAM_ATTEMPTS, "0")
+            .header(HeaderNames.CACHE, HeaderNames.CACHE_HIT);
+    }
+
+    /**
      * Sends the calls to relay upstream: the body as received, or, when the gateway answers some calls of a batch
-     * itself, the other calls with their original bytes, and splices the two answers.
+     * itself (refused, or from the cache), the other calls with their original bytes, and splices the answers.
+     *
+     * @param lookup what the cache holds for {@code relayed}, or {@code null} when no call of theirs is cacheable
      */
     private Mono<Answer> relay(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key,
             JsonRpcEnvelope envelope, List<JsonRpcRefusal> refusals, List<JsonRpcCall> relayed, List<UsageCall> calls,
-            List<String> methods) {
-        byte[] body = refusals.isEmpty() ? request.body() : JsonRpcBatches.body(request.body(), relayed);
+            List<String> methods, ResponseCache.Lookup lookup) {
+        boolean partial = lookup != null && lookup.hits() > 0;
+        List<JsonRpcCall> sentCalls = partial ? lookup.misses(relayed) : relayed;
+        byte[] body = refusals.isEmpty() && !partial ? request.body() : JsonRpcBatches.body(request.body(), sentCalls);
+        List<String> sentMethods = partial ? methodsOf(sentCalls) : methods;
         byte[] errors = refusals.isEmpty() ? null : JsonRpcErrors.errors(refusals);
         Instant at = clock.instant();
         long started = System.nanoTime();
-        // The upstream's answer, for metering; stays null when none came (failure, or the caller went away first).
+        // The answer, for metering; stays null when none came (failure, or the caller went away first).
         UpstreamResponse[] answered = {null};
-        return upstream.relay(chain.id(), methods, body)
+        return upstream.relay(chain.id(), sentMethods, body)
             .map(sent -> {
-                if (sent.answered()) {
-                    answered[0] = sent.response();
+                Answer answer;
+                if (!sent.answered()) {
+                    answer = Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null);
                 }
-                Answer answer = sent.answered() ? answerOf(sent.response(), errors)
-                        : Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null);
-                return answer.header(HeaderNames.UPSTREAM_ATTEMPTS, Integer.toString(sent.attempts()));
+                else if (lookup == null) {
+                    answered[0] = sent.response();
+                    answer = answerOf(sent.response(), errors);
+                }
+                else {
+                    answer = answerWithCache(sent.response(), relayed, lookup, errors, partial);
+                    // A batch answered in part from the cache is metered on the answer the caller gets.
+                    answered[0] = partial ? new UpstreamResponse(answer.status(), answer.contentType(), answer.body())
+                            : sent.response();
+                }
+                answer.header(HeaderNames.UPSTREAM_ATTEMPTS, Integer.toString(sent.attempts()));
+                return lookup == null ? answer
+                        : answer.header(HeaderNames.CACHE, partial ? HeaderNames.CACHE_PARTIAL : HeaderNames.CACHE_MISS);
             })
             .onErrorResume(failure -> Mono.just(
                     Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null)))
             .doFinally(signal -> record(request, chain, key, calls, at, started, answered[0]));
+    }
+
+    /** Stores what the upstream answered to the cacheable calls, and puts a batch's cached answers back in order. */
+    private Answer answerWithCache(UpstreamResponse response, List<JsonRpcCall> relayed, ResponseCache.Lookup lookup,
+            byte[] errors, boolean partial) {
+        if (response.status() / 100 != 2) {
+            return answerOf(response, errors);
+        }
+        cache.store(lookup, relayed, response.body());
+        if (!partial) {
+            return answerOf(response, errors);
+        }
+        byte[] merged = JsonRpcAnswers.batch(relayed, lookup.results(), response.body(), errors);
+        return merged == null ? answerOf(response, errors) : Answer.json(200, Answer.JSON, merged);
+    }
+
+    private static List<String> methodsOf(List<JsonRpcCall> calls) {
+        List<String> methods = new ArrayList<>(calls.size());
+        for (JsonRpcCall call : calls) {
+            methods.add(call.method());
+        }
+        return methods;
     }
 
     private static Answer answerOf(UpstreamResponse answer, byte[] errors) {

@@ -31,6 +31,9 @@ import dev.relaygate.gateway.ratelimit.MethodWeights;
 import dev.relaygate.gateway.ratelimit.RateLimiter;
 import dev.relaygate.gateway.routing.ChainCatalogue;
 import dev.relaygate.gateway.routing.ChainProperties;
+import dev.relaygate.gateway.upstream.FinalizedHeads;
+import dev.relaygate.gateway.upstream.ResponseCache;
+import dev.relaygate.gateway.upstream.ResponseCacheProperties;
 import dev.relaygate.gateway.upstream.UpstreamClient;
 import dev.relaygate.gateway.upstream.UpstreamRouter;
 import dev.relaygate.gateway.usage.UsageRecorder;
@@ -49,11 +52,12 @@ class HotPathConfiguration {
 
     @Bean
     HotPath hotPath(JsonRpcProperties jsonRpc, ChainCatalogue catalogue, KeyResolver keys, PolicyProperties policy,
-            MethodWeights weights, RateLimiter limiter, UpstreamRouter upstream, UsageRecorder usage, Clock clock) {
+            MethodWeights weights, RateLimiter limiter, UpstreamRouter upstream, ResponseCache cache, UsageRecorder usage,
+            Clock clock) {
         PolicyCheck check = new PolicyCheck(new KeyPolicy(new MethodClasses(policy.methodClasses())),
                 new KeyJwtCheck(new KeyJwtVerifier(policy.jwtAudience(), policy.jwtClockSkew(), clock)));
         return new HotPath(new JsonRpcReader(jsonRpc.maxDepth(), jsonRpc.maxBatchSize()), catalogue, keys, check,
-                new TrustedProxies(policy.trustedProxies()), weights, limiter, upstream, usage, clock);
+                new TrustedProxies(policy.trustedProxies()), weights, limiter, upstream, cache, usage, clock);
     }
 
     @Bean
@@ -112,5 +116,23 @@ class HotPathConfiguration {
     UpstreamRouter upstreamRouter(ChainProperties chains, UpstreamClient upstreamClient, MethodWeights weights,
             MeterRegistry meters) {
         return new UpstreamRouter(chains, upstreamClient, weights::cost, meters);
+    }
+
+    /** The finalized head of each EVM chain, asked of its upstreams only while the response cache is enabled. */
+    @Bean(destroyMethod = "close")
+    FinalizedHeads finalizedHeads(ChainProperties chains, UpstreamRouter upstreamRouter, UpstreamClient upstreamClient,
+            MethodWeights weights, ResponseCacheProperties cache, MeterRegistry meters) {
+        FinalizedHeads heads = new FinalizedHeads(chains, upstreamRouter, upstreamClient, weights::cost,
+                cache.confirmations(), meters);
+        if (cache.enabled()) {
+            heads.start();
+        }
+        return heads;
+    }
+
+    @Bean(destroyMethod = "close")
+    ResponseCache responseCache(ResponseCacheProperties properties, ChainProperties chains, FinalizedHeads finalizedHeads,
+            RedisConnections redis, MeterRegistry meters) {
+        return new ResponseCache(properties, chains, finalizedHeads::of, redis.client(), redis.uri(), meters);
     }
 }

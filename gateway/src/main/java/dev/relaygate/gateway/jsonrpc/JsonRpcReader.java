@@ -41,6 +41,9 @@ public final class JsonRpcReader {
     public record Rejected(JsonRpcErrorCode code, String detail) implements Result {
     }
 
+    /** For {@link #paramsOf}: the body was read (and bounded) by {@link #read} already. */
+    private static final JsonFactory PARAMS = JsonFactory.builder().build();
+
     private final JsonFactory json;
 
     private final int maxBatchSize;
@@ -250,6 +253,34 @@ public final class JsonRpcReader {
             }
             default -> null;
         };
+    }
+
+    /**
+     * The {@code params} of {@code call} (a valid call of {@code body}) exactly as sent, or {@code null} when it has
+     * none. Read again from the call's bytes rather than remembered by {@link #read}: only the few calls that need it
+     * (the response cache's) pay for it.
+     */
+    public static byte[] paramsOf(byte[] body, JsonRpcCall call) {
+        byte[] element = Arrays.copyOfRange(body, call.start(), call.end());
+        try (JsonParser parser = PARAMS.createParser(ObjectReadContext.empty(), element)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("params".equals(name) && (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT)) {
+                    int start = offset(parser);
+                    parser.skipChildren();
+                    return Arrays.copyOfRange(element, start, offsetAfter(parser));
+                }
+                parser.skipChildren();
+            }
+            return null;
+        }
+        catch (JacksonException unreadable) {
+            return null;
+        }
     }
 
     /**

@@ -86,6 +86,12 @@ public final class UpstreamRouter implements AutoCloseable {
         health.close();
     }
 
+    /** The upstreams of chain {@code chainId} (for the finalized-head checks), or none. */
+    List<UpstreamNode> nodes(String chainId) {
+        Route route = routes.get(chainId);
+        return route == null ? List.of() : route.selector.nodes();
+    }
+
     /**
      * Sends {@code body}, whose calls have {@code methods}, to the upstreams of chain {@code chainId} until one gives
      * a usable answer, the retry rules forbid another attempt, or the deadline passes. Never errors.

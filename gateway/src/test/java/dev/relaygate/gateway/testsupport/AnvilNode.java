@@ -63,6 +63,17 @@ public final class AnvilNode implements AutoCloseable {
         call("anvil_mine", "[\"0x" + Integer.toHexString(blocks) + "\"]");
     }
 
+    /** Sends 1 wei from Anvil's first dev account to its second; returns the transaction hash (mined at once). */
+    public String transfer() {
+        String answer = call("eth_sendTransaction", "[{\"from\":\"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\","
+                + "\"to\":\"0x70997970C51812dc3A010C7d01b50e0d17dc79C8\",\"value\":\"0x1\"}]");
+        int start = answer.indexOf("\"result\":\"") + 10;
+        if (start < 10) {
+            throw new IllegalStateException("Anvil did not take the transaction: " + answer);
+        }
+        return answer.substring(start, answer.indexOf('"', start));
+    }
+
     public long blockNumber() {
         String answer = call("eth_blockNumber", "[]");
         int start = answer.indexOf("\"0x") + 3;

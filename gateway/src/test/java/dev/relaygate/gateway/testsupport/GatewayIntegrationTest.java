@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,6 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
+// These tests count what reaches the upstream: no response cache and no finalized-head checks in between. The cache's
+// own tests turn it on with a @DynamicPropertySource, which takes precedence.
+@TestPropertySource(properties = "relaygate.cache.enabled=false")
 public abstract class GatewayIntegrationTest {
 
     protected static final String INTERNAL_TOKEN = "test-internal-token";
