@@ -2,7 +2,8 @@ package dev.relaygate.gateway.upstream;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -36,6 +37,12 @@ public final class UpstreamClient implements AutoCloseable {
 
     private final int maxResponseBytes;
 
+    /**
+     * A POST to each upstream, configured once: every {@code HttpClient} step copies its whole configuration, and
+     * {@code post().uri(…)} per call made two copies a relayed call did not need. Bounded by the configured upstreams.
+     */
+    private final Map<URI, HttpClient.RequestSender> senders = new ConcurrentHashMap<>();
+
     public UpstreamClient(UpstreamProperties properties) {
         this.pool = ConnectionProvider.builder("relaygate-upstream")
             .maxConnections(properties.maxConnections())
@@ -62,8 +69,7 @@ public final class UpstreamClient implements AutoCloseable {
      * Reactor {@code timeout()}, which schedules on another thread and names itself with a regex on every subscribe.
      */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout) {
-        return http.post()
-            .uri(upstream)
+        return senders.computeIfAbsent(upstream, uri -> http.post().uri(uri))
             .send((request, out) -> {
                 if (responseTimeout != null) {
                     request.responseTimeout(responseTimeout);
