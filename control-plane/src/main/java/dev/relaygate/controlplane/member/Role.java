@@ -46,6 +46,11 @@ public enum Role {
         return this == OWNER || this == ADMIN;
     }
 
+    /** The organization's quota notifications: its webhook and the deliveries to it (issue #15). */
+    public boolean canManageNotifications() {
+        return this == OWNER || this == ADMIN;
+    }
+
     /** Checkout, the billing portal, invoices and the billing overview (issue #16). */
     public boolean canManageBilling() {
         return this == OWNER || this == BILLING;

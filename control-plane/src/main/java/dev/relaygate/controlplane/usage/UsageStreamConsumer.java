@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.ClientOptions;
@@ -29,6 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.R2dbcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -81,6 +85,8 @@ public final class UsageStreamConsumer implements SmartLifecycle {
 
     private final Counter deadLettered;
 
+    private final List<UsageListener> listeners;
+
     private final AtomicReference<StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
 
     private volatile Disposable loop;
@@ -97,8 +103,9 @@ public final class UsageStreamConsumer implements SmartLifecycle {
     private volatile Instant nextTrim = Instant.MIN;
 
     public UsageStreamConsumer(UsageLedger ledger, JsonMapper json, UsageProperties properties,
-            RedisProperties redis, Clock clock, MeterRegistry meters) {
+            RedisProperties redis, Clock clock, MeterRegistry meters, ObjectProvider<UsageListener> listeners) {
         this.ledger = ledger;
+        this.listeners = listeners.orderedStream().toList();
         this.json = json;
         this.properties = properties;
         this.clock = clock;
@@ -248,9 +255,28 @@ public final class UsageStreamConsumer implements SmartLifecycle {
         }
         return ledger.record(batch, id)
             .doOnNext(isNew -> (isNew ? counted : duplicates).increment())
+            .flatMap(isNew -> isNew ? tell(batch) : Mono.empty())
             .then()
             .onErrorResume(UsageStreamConsumer::isProblemWithTheData,
                     refused -> deadLetter(id, payload, "refused by the database: " + refused));
+    }
+
+    /** Tells the listeners a batch was counted; whatever they do, the entry is then acknowledged. */
+    private Mono<Void> tell(UsageBatch batch) {
+        if (listeners.isEmpty()) {
+            return Mono.empty();
+        }
+        Set<UUID> organizations = new HashSet<>();
+        for (UsageRow row : batch.rows()) {
+            organizations.add(row.organizationId());
+        }
+        return Flux.fromIterable(listeners)
+            .concatMap(listener -> listener.counted(Set.copyOf(organizations)).onErrorResume(failure -> {
+                log.warn("Usage listener {} failed after batch {}: {}", listener.getClass().getSimpleName(),
+                        batch.batchId(), failure.toString());
+                return Mono.empty();
+            }))
+            .then();
     }
 
     private Mono<Void> deadLetter(String id, String payload, String reason) {

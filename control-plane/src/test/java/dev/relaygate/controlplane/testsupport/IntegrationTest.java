@@ -72,6 +72,13 @@ public abstract class IntegrationTest {
         registry.add("relaygate.usage.claim-interval", () -> "200ms");
         registry.add("relaygate.usage.trim-interval", () -> "200ms");
         registry.add("relaygate.usage.retry-backoff", () -> "200ms");
+        // Quota notifications at test speed, to WireMock receivers on loopback (refused by default: SSRF).
+        registry.add("relaygate.notifications.allow-private-addresses", () -> "true");
+        registry.add("relaygate.notifications.poll-interval", () -> "200ms");
+        registry.add("relaygate.notifications.initial-backoff", () -> "1s");
+        registry.add("relaygate.notifications.max-backoff", () -> "2s");
+        registry.add("relaygate.notifications.max-attempts", () -> "3");
+        registry.add("relaygate.notifications.timeout", () -> "5s");
     }
 
     @BeforeEach
