@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a key's usage adds up to in {@code rg:usage}, counted as the control plane counts it: each batch id once.
  * Also checks that a batch id seen twice carries the same document (a re-send, never a different batch).
  */
-final class UsageStreamEntries {
+public final class UsageStreamEntries {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -24,7 +24,7 @@ final class UsageStreamEntries {
     }
 
     /** Calls and compute units per outcome of {@code keyId}, over distinct batch ids; "entries" counts raw entries. */
-    static Map<String, Long> totals(RedisCommands<String, String> redis, String keyId) {
+    public static Map<String, Long> totals(RedisCommands<String, String> redis, String keyId) {
         List<StreamMessage<String, String>> entries = redis.xrange(UsageStream.STREAM, Range.create("-", "+"));
         Map<String, String> batches = new HashMap<>();
         Map<String, Long> totals = new HashMap<>();
