@@ -152,6 +152,23 @@ class ProblemDetailsIT extends IntegrationTest {
             .jsonPath("$.errors[0].message").isEqualTo("must be one of owner, admin, developer, billing, viewer");
     }
 
+    @Test
+    void anExpiryBeyondWhatPostgresStoresIsABadRequestNamingTheField() {
+        String owner = uniqueSubject("owner");
+        UUID org = createOrganization(owner);
+
+        http.post().uri("/v1/organizations/{org}/keys", org)
+            .header(HttpHeaders.AUTHORIZATION, bearer(Tokens.user(owner)))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"name\":\"k\",\"expiresAt\":\"+1000000000-01-01T00:00:00Z\"}")
+            .exchange()
+            .expectStatus().isBadRequest()
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.errors[0].field").isEqualTo("expiresAt")
+            .jsonPath("$.errors[0].message").isEqualTo("must be at most 9999-12-31T23:59:59Z");
+    }
+
     private static void assertNoInternals(String body) {
         assertThat(body).contains("\"status\"").doesNotContain("Exception").doesNotContain("\tat ")
             .doesNotContain("trace").doesNotContain("jackson");
