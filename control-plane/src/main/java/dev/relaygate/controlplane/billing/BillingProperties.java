@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.controlplane.config.AbsoluteUrl;
+import dev.relaygate.controlplane.config.PositiveDuration;
+
 /**
  * Billing with Stripe (issue #16). Billing is on exactly when {@code stripe.api-key} is set; without it every
  * billing endpoint answers 503 and plans are assigned by platform administrators only.
@@ -29,9 +32,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("relaygate.billing")
-public record BillingProperties(@Valid @NotNull @DefaultValue Stripe stripe, URI successUrl, URI cancelUrl,
-        URI portalReturnUrl, @NotNull @DefaultValue("7d") Duration pastDueGrace,
-        @NotNull @DefaultValue("1m") Duration graceSweepInterval, @Valid @NotNull @DefaultValue Meter meter) {
+public record BillingProperties(@Valid @NotNull @DefaultValue Stripe stripe, @AbsoluteUrl URI successUrl,
+        @AbsoluteUrl URI cancelUrl, @AbsoluteUrl URI portalReturnUrl, @NotNull @DefaultValue("7d") Duration pastDueGrace,
+        @NotNull @PositiveDuration @DefaultValue("1m") Duration graceSweepInterval, @Valid @NotNull @DefaultValue Meter meter) {
 
     public boolean enabled() {
         return stripe != null && stripe.apiKey() != null && !stripe.apiKey().isBlank();
@@ -100,12 +103,13 @@ public record BillingProperties(@Valid @NotNull @DefaultValue Stripe stripe, URI
      * @param threads            size of the bounded scheduler Stripe calls run on
      * @param queuedCalls        Stripe calls that may wait for a thread before new ones are refused
      */
-    public record Stripe(String apiKey, @NotNull @DefaultValue("https://api.stripe.com") URI apiBase,
+    public record Stripe(String apiKey, @NotNull @AbsoluteUrl @DefaultValue("https://api.stripe.com") URI apiBase,
             @NotNull @DefaultValue @Size(max = 2) List<String> webhookSecrets,
-            @NotNull @DefaultValue("5m") Duration signatureTolerance,
+            @NotNull @PositiveDuration @DefaultValue("5m") Duration signatureTolerance,
             @NotNull @DefaultValue("5s") Duration signatureFutureSkew,
-            @NotNull @DefaultValue("2s") Duration connectTimeout, @NotNull @DefaultValue("10s") Duration readTimeout,
-            @NotNull @DefaultValue("15s") Duration callTimeout,
+            @NotNull @PositiveDuration @DefaultValue("2s") Duration connectTimeout,
+            @NotNull @PositiveDuration @DefaultValue("10s") Duration readTimeout,
+            @NotNull @PositiveDuration @DefaultValue("15s") Duration callTimeout,
             @Min(0) @Max(5) @DefaultValue("1") int maxNetworkRetries,
             @Min(1) @Max(200) @DefaultValue("10") int threads,
             @Min(1) @DefaultValue("1000") int queuedCalls) {

@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.controlplane.config.PositiveDuration;
+
 /**
  * {@code Idempotency-Key} handling.
  *
@@ -16,6 +18,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("relaygate.idempotency")
-public record IdempotencyProperties(@NotNull @DefaultValue("24h") Duration ttl,
-        @NotNull @DefaultValue("10m") Duration purgeInterval) {
+public record IdempotencyProperties(@NotNull @PositiveDuration @DefaultValue("24h") Duration ttl,
+        @NotNull @PositiveDuration @DefaultValue("10m") Duration purgeInterval) {
 }

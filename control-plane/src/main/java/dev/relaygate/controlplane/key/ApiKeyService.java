@@ -34,6 +34,9 @@ import reactor.core.publisher.Mono;
 @Service
 public final class ApiKeyService {
 
+    /** The latest expiry a key may have: the last second of year 9999 (four-digit years, as RFC 3339 has them). */
+    static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
     private static final String MANAGE = "manage keys";
 
     private final ApiKeyRepository keys;
@@ -209,6 +212,11 @@ public final class ApiKeyService {
     private static void requireFuture(Instant expiresAt, Instant now) {
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw ApiException.invalidField("expiresAt", "must be in the future");
+        }
+        // Java reads years up to 1,000,000,000 but PostgreSQL's timestamptz ends in 294276: a later expiry would
+        // fail the insert with a 500 instead of naming the field.
+        if (expiresAt != null && expiresAt.isAfter(LATEST_EXPIRY)) {
+            throw ApiException.invalidField("expiresAt", "must be at most " + LATEST_EXPIRY);
         }
     }
 

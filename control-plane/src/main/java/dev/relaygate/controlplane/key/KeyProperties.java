@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.controlplane.config.PositiveDuration;
+
 /**
  * API-key lifecycle settings.
  *
@@ -19,8 +21,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relaygate.keys")
 public record KeyProperties(@NotNull @DefaultValue("24h") Duration rotationGrace,
-        @NotNull @DefaultValue("30d") Duration maxRotationGrace,
-        @NotNull @DefaultValue("1m") Duration rotationSweepInterval) {
+        @NotNull @PositiveDuration @DefaultValue("30d") Duration maxRotationGrace,
+        @NotNull @PositiveDuration @DefaultValue("1m") Duration rotationSweepInterval) {
 
     @AssertTrue(message = "relaygate.keys.rotation-grace must be between 0 and relaygate.keys.max-rotation-grace")
     public boolean isGraceWithinMaximum() {

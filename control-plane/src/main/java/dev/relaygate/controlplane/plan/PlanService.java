@@ -43,8 +43,11 @@ public final class PlanService {
 
     private final Clock clock;
 
+    private final List<String> methodClasses;
+
     public PlanService(PlanRepository plans, PlanSnapshots snapshots, AuditLog audit, Mutations mutations,
-            Idempotency idempotency, Clock clock) {
+            Idempotency idempotency, Clock clock, PlanProperties properties) {
+        this.methodClasses = List.copyOf(properties.methodClasses());
         this.plans = plans;
         this.snapshots = snapshots;
         this.audit = audit;
@@ -56,6 +59,7 @@ public final class PlanService {
     public Mono<PlanView> create(Caller caller, PlanRequest request, IdempotencyKey idempotencyKey) {
         return Mono.defer(() -> {
             requireAdmin(caller);
+            checkMethodClasses(request);
             PlanRequest complete = withDefaults(request);
             checkComplete(complete);
             Instant now = now();
@@ -70,6 +74,7 @@ public final class PlanService {
     public Mono<PlanView> update(Caller caller, UUID planId, PlanRequest request) {
         return Mono.defer(() -> {
             requireAdmin(caller);
+            checkMethodClasses(request);
             Instant now = now();
             Mono<Publication<PlanView>> change = existing(planId).flatMap(before -> {
                 PlanRequest merged = merge(before, request);
@@ -149,6 +154,24 @@ public final class PlanService {
                 r.stripePriceId() != null ? r.stripePriceId() : p.stripePriceId(),
                 r.stripeMeteredPriceId() != null ? r.stripeMeteredPriceId() : p.stripeMeteredPriceId(),
                 r.publicPlan() != null ? r.publicPlan() : p.publicPlan());
+    }
+
+    /** Every class the request names is one the gateways know; stored plans are not re-checked. */
+    private void checkMethodClasses(PlanRequest r) {
+        if (r.methodClasses() == null) {
+            return;
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        for (int i = 0; i < r.methodClasses().size(); i++) {
+            String named = r.methodClasses().get(i);
+            if (named == null || !methodClasses.contains(named)) {
+                problems.add(new FieldProblem("methodClasses[" + i + "]",
+                        "must be one of " + String.join(", ", methodClasses)));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid request", "The plan has invalid fields", problems);
+        }
     }
 
     private static void checkComplete(PlanRequest r) {

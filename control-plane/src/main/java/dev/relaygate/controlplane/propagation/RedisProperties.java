@@ -9,6 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.controlplane.config.AbsoluteUrl;
+import dev.relaygate.controlplane.config.PositiveDuration;
+
 /**
  * Redis used for snapshot publication.
  *
@@ -20,10 +23,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relaygate.redis")
 public record RedisProperties(
-        @NotNull @DefaultValue("redis://127.0.0.1:6379") URI url,
-        @NotNull @DefaultValue("1s") Duration connectTimeout,
-        @NotNull @DefaultValue("500ms") Duration commandTimeout,
-        @NotNull @DefaultValue("15s") Duration republishInterval) {
+        @NotNull @AbsoluteUrl(schemes = { "redis", "rediss", "redis-sentinel" }) @DefaultValue("redis://127.0.0.1:6379") URI url,
+        @NotNull @PositiveDuration @DefaultValue("1s") Duration connectTimeout,
+        @NotNull @PositiveDuration @DefaultValue("500ms") Duration commandTimeout,
+        @NotNull @PositiveDuration @DefaultValue("15s") Duration republishInterval) {
 
     @Override
     public String toString() {

@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.controlplane.config.AbsoluteUrl;
+import dev.relaygate.controlplane.config.PositiveDuration;
+
 /**
  * How user bearer tokens are verified: a JWKS URL of an OIDC provider (algorithm pinned), an HS256 shared secret
  * for local and dev set-ups, or both. Issuer and audience are always checked.
@@ -33,12 +36,12 @@ public record JwtProperties(
         String hmacSecret,
         @NotBlank @DefaultValue("relaygate-local") String issuer,
         @NotBlank @DefaultValue("relaygate-control-plane") String audience,
-        URI jwksUrl,
+        @AbsoluteUrl URI jwksUrl,
         @NotNull @Pattern(regexp = "RS256|ES256") @DefaultValue("RS256") String jwksAlgorithm,
         @NotBlank @DefaultValue("relaygate_admin") String adminClaim,
         @NotNull @DefaultValue("30s") Duration clockSkew,
-        @NotNull @DefaultValue("2s") Duration jwksTimeout,
-        @NotNull @DefaultValue("5m") Duration jwksCacheTtl) {
+        @NotNull @PositiveDuration @DefaultValue("2s") Duration jwksTimeout,
+        @NotNull @PositiveDuration @DefaultValue("5m") Duration jwksCacheTtl) {
 
     @AssertTrue(message = "set relaygate.security.jwt.jwks-url or relaygate.security.jwt.hmac-secret")
     public boolean isKeySourceConfigured() {

@@ -6,6 +6,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -77,6 +78,14 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
                 .toList();
             return problem(HttpStatus.BAD_REQUEST, "Invalid request", "The request has invalid fields", path,
                     requestId, fields);
+        }
+        BodyProblems.Unreadable unreadable = failure instanceof ServerWebInputException
+                || failure instanceof DecodingException ? BodyProblems.of(failure) : null;
+        if (unreadable != null) {
+            // Named from the parser's path to the field; the parser's own message, which quotes Java types and the
+            // input, is deliberately not shown.
+            return problem(HttpStatus.BAD_REQUEST, unreadable.fields().isEmpty() ? "Malformed request"
+                    : "Invalid request", unreadable.detail(), path, requestId, unreadable.fields());
         }
         if (failure instanceof ServerWebInputException input) {
             // The reason is Spring's fixed wording ("Failed to read HTTP message", "Type mismatch."); the cause,

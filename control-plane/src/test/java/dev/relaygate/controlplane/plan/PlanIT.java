@@ -166,4 +166,21 @@ class PlanIT extends IntegrationTest {
                 null, 200);
         assertThat(second.get("items")).isNotEqualTo(first.get("items"));
     }
+
+    @Test
+    void aMethodClassNoGatewayKnowsIsRefusedNamingTheFieldAndTheAllowedClasses() {
+        Map<String, Object> body = planBody("unknown-class-" + UUID.randomUUID());
+        body.put("methodClasses", List.of("standard", "nonsense"));
+
+        call(Tokens.admin("platform-admin"), HttpMethod.POST, "/v1/plans", body)
+            .expectStatus().isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field").isEqualTo("methodClasses[1]")
+            .jsonPath("$.errors[0].message").isEqualTo("must be one of standard, debug, trace, admin");
+        String id = (String) createPlan("known-classes-" + UUID.randomUUID()).get("id");
+        call(Tokens.admin("platform-admin"), HttpMethod.PATCH, "/v1/plans/" + id, Map.of("methodClasses",
+                List.of("nonsense")))
+            .expectStatus().isBadRequest()
+            .expectBody().jsonPath("$.errors[0].field").isEqualTo("methodClasses[0]");
+    }
 }

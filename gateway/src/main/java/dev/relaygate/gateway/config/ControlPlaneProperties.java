@@ -8,6 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.AbsoluteUrl;
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * Where the gateway asks for a snapshot Redis does not have (docs/architecture.md, "Internal endpoints").
  *
@@ -18,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relaygate.control-plane")
 public record ControlPlaneProperties(
-        @NotNull @DefaultValue("http://127.0.0.1:8090") URI url,
+        @NotNull @AbsoluteUrl @DefaultValue("http://127.0.0.1:8090") URI url,
         @DefaultValue("") String internalToken,
-        @NotNull @DefaultValue("2s") Duration timeout) {
+        @NotNull @PositiveDuration @DefaultValue("2s") Duration timeout) {
 }

@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * The gateway's in-memory cache of key and plan snapshots.
  *
@@ -21,6 +23,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("relaygate.key-cache")
 public record KeyCacheProperties(
         @Min(1) @DefaultValue("100000") long maximumSize,
-        @NotNull @DefaultValue("5m") Duration timeToLive,
+        @NotNull @PositiveDuration @DefaultValue("5m") Duration timeToLive,
         @NotNull @DefaultValue("30s") Duration negativeTimeToLive) {
 }

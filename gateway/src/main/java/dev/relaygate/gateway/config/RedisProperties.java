@@ -8,6 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.AbsoluteUrl;
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * The Redis the gateway reads key snapshots from, listens to for invalidations and keeps buckets in.
  *
@@ -18,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relaygate.redis")
 public record RedisProperties(
-        @NotNull @DefaultValue("redis://127.0.0.1:6379") URI url,
-        @NotNull @DefaultValue("100ms") Duration commandTimeout,
-        @NotNull @DefaultValue("1s") Duration connectTimeout) {
+        @NotNull @AbsoluteUrl(schemes = { "redis", "rediss", "redis-sentinel" }) @DefaultValue("redis://127.0.0.1:6379") URI url,
+        @NotNull @PositiveDuration @DefaultValue("100ms") Duration commandTimeout,
+        @NotNull @PositiveDuration @DefaultValue("1s") Duration connectTimeout) {
 }

@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * Bounds on slow clients, so that none can hold a connection or a buffer for long.
  *
@@ -16,6 +18,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relaygate.server")
 public record ServerTimeoutProperties(
-        @NotNull @DefaultValue("10s") Duration readTimeout,
-        @NotNull @DefaultValue("30s") Duration requestTimeout) {
+        @NotNull @PositiveDuration @DefaultValue("10s") Duration readTimeout,
+        @NotNull @PositiveDuration @DefaultValue("30s") Duration requestTimeout) {
 }

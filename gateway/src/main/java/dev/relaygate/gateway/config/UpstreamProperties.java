@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * The pooled HTTP client that relays calls to upstream nodes.
  *
@@ -22,9 +24,9 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("relaygate.upstream")
 public record UpstreamProperties(
         @Min(1) @DefaultValue("512") int maxConnections,
-        @NotNull @DefaultValue("2s") Duration pendingAcquireTimeout,
-        @NotNull @DefaultValue("30s") Duration maxIdleTime,
-        @NotNull @DefaultValue("2s") Duration connectTimeout,
-        @NotNull @DefaultValue("30s") Duration responseTimeout,
+        @NotNull @PositiveDuration @DefaultValue("2s") Duration pendingAcquireTimeout,
+        @NotNull @PositiveDuration @DefaultValue("30s") Duration maxIdleTime,
+        @NotNull @PositiveDuration @DefaultValue("2s") Duration connectTimeout,
+        @NotNull @PositiveDuration @DefaultValue("30s") Duration responseTimeout,
         @Min(1024) @DefaultValue("67108864") int maxResponseBytes) {
 }

@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * Settings of the Redis token buckets and of the local fallback ({@code relaygate.ratelimit.*}),
  * each documented in {@code docs/rate-limiting.md}.
@@ -30,13 +32,13 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relaygate.ratelimit")
 public record RateLimitProperties(
-    @DefaultValue("50ms") @NotNull Duration commandTimeout,
+    @DefaultValue("50ms") @NotNull @PositiveDuration Duration commandTimeout,
     @DefaultValue("1") @Min(1) int instanceCount,
     @DefaultValue("0.01") @DecimalMin("0.0") @DecimalMax("1.0") double maxOvershoot,
-    @DefaultValue("100ms") @NotNull Duration maxUnsynchronizedTime,
-    @DefaultValue("1m") @NotNull Duration idleBucketExpiry,
-    @DefaultValue("250ms") @NotNull Duration probeInterval,
-    @DefaultValue("1s") @NotNull Duration reconnectDelayMax,
+    @DefaultValue("100ms") @NotNull @PositiveDuration Duration maxUnsynchronizedTime,
+    @DefaultValue("1m") @NotNull @PositiveDuration Duration idleBucketExpiry,
+    @DefaultValue("250ms") @NotNull @PositiveDuration Duration probeInterval,
+    @DefaultValue("1s") @NotNull @PositiveDuration Duration reconnectDelayMax,
     @DefaultValue("100000") @Min(1) long maxCachedBuckets) {
 
     public RateLimitProperties {

@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.AbsoluteUrl;
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * The chain catalogue as configured: {@code relaygate.chains[i].id}, {@code .aliases[j]}, {@code .family},
  * {@code .upstreams[k]} (url, weight, tier, archive flag, budget) and how the chain's upstreams are checked,
@@ -56,7 +59,7 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
      *     docs/rate-limiting.md) to this upstream (0: no limit)
      */
     public record Upstream(
-            @NotNull URI url,
+            @NotNull @AbsoluteUrl URI url,
             @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,62}") String name,
             @Min(1) @Max(1000) @DefaultValue("1") int weight,
             @NotNull @DefaultValue("primary") UpstreamTier tier,
@@ -75,8 +78,8 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
      * @param pruningWindow blocks a non-archive node is assumed to keep state for; older blocks go to archive nodes
      */
     public record Health(
-            @NotNull @DefaultValue("5s") Duration interval,
-            @NotNull @DefaultValue("2s") Duration timeout,
+            @NotNull @PositiveDuration @DefaultValue("5s") Duration interval,
+            @NotNull @PositiveDuration @DefaultValue("2s") Duration timeout,
             @PositiveOrZero @DefaultValue("5") long maxBlocksBehind,
             @PositiveOrZero @DefaultValue("128") long pruningWindow) {
     }
@@ -91,9 +94,9 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
      *     (exact names, or prefixes written {@code name*}); a batch takes the longest timeout of its methods
      */
     public record Retry(
-            @NotNull @DefaultValue("30s") Duration deadline,
+            @NotNull @PositiveDuration @DefaultValue("30s") Duration deadline,
             @Min(1) @Max(10) @DefaultValue("3") int maxAttempts,
-            @NotNull @DefaultValue("10s") Duration timeout,
+            @NotNull @PositiveDuration @DefaultValue("10s") Duration timeout,
             Map<String, @Valid MethodTimeout> methodTimeouts) {
 
         /** Longer timeouts for log queries and traces, which legitimately run long. */
@@ -108,7 +111,7 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
     }
 
     /** An attempt timeout for a class of methods. */
-    public record MethodTimeout(@NotNull Duration timeout, @NotEmpty List<String> methods) {
+    public record MethodTimeout(@NotNull @PositiveDuration Duration timeout, @NotEmpty List<String> methods) {
     }
 
     /**
@@ -125,7 +128,7 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
             @DefaultValue("true") boolean enabled,
             Duration delay,
             @NotNull @DefaultValue("20ms") Duration minDelay,
-            @NotNull @DefaultValue("1s") Duration maxDelay) {
+            @NotNull @PositiveDuration @DefaultValue("1s") Duration maxDelay) {
 
         @AssertTrue(message = "min-delay must not exceed max-delay")
         boolean isOrdered() {
@@ -142,7 +145,7 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
      */
     public record Ejection(
             @Min(1) @DefaultValue("3") int consecutiveFailures,
-            @NotNull @DefaultValue("1s") Duration baseBackOff,
-            @NotNull @DefaultValue("60s") Duration maxBackOff) {
+            @NotNull @PositiveDuration @DefaultValue("1s") Duration baseBackOff,
+            @NotNull @PositiveDuration @DefaultValue("60s") Duration maxBackOff) {
     }
 }

@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.relaygate.gateway.validation.PositiveDuration;
+
 /**
  * The gateway's usage pipeline (docs/usage-and-quotas.md, "Gateway side"; every property in
  * docs/gateway-config.md).
@@ -25,10 +27,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relaygate.usage")
 public record UsageProperties(
-        @NotNull @DefaultValue("1s") Duration flushInterval,
+        @NotNull @PositiveDuration @DefaultValue("1s") Duration flushInterval,
         @Min(1) @Max(100_000) @DefaultValue("2000") int maxRowsPerBatch,
-        @NotNull @DefaultValue("2s") Duration sendTimeout,
-        @NotNull @DefaultValue("10s") Duration shutdownTimeout,
+        @NotNull @PositiveDuration @DefaultValue("2s") Duration sendTimeout,
+        @NotNull @PositiveDuration @DefaultValue("10s") Duration shutdownTimeout,
         @Valid @NotNull @DefaultValue Spool spool) {
 
     /**
@@ -45,8 +47,8 @@ public record UsageProperties(
             @NotNull @DefaultValue("usage-spool") Path directory,
             @NotNull @DefaultValue("1GB") DataSize maxSize,
             @NotNull @DefaultValue("interval") Fsync fsync,
-            @NotNull @DefaultValue("1s") Duration fsyncInterval,
-            @NotNull @DefaultValue("3d") Duration maxAge) {
+            @NotNull @PositiveDuration @DefaultValue("1s") Duration fsyncInterval,
+            @NotNull @PositiveDuration @DefaultValue("3d") Duration maxAge) {
     }
 
     /** When spooled batches are forced to disk. */
