@@ -33,7 +33,7 @@ final class AttemptTimeouts {
         for (ChainProperties.MethodTimeout methodClass : classes) {
             for (String pattern : methodClass.methods()) {
                 boolean matches = pattern.endsWith("*")
-                        ? method != null && method.startsWith(pattern.substring(0, pattern.length() - 1))
+                        ? method != null && method.regionMatches(0, pattern, 0, pattern.length() - 1)
                         : pattern.equals(method);
                 if (matches) {
                     return methodClass.timeout();

@@ -69,7 +69,11 @@ public final class UpstreamClient implements AutoCloseable {
      * Reactor {@code timeout()}, which schedules on another thread and names itself with a regex on every subscribe.
      */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout) {
-        return senders.computeIfAbsent(upstream, uri -> http.post().uri(uri))
+        HttpClient.RequestSender sender = senders.get(upstream);
+        if (sender == null) {
+            sender = senders.computeIfAbsent(upstream, uri -> http.post().uri(uri));
+        }
+        return sender
             .send((request, out) -> {
                 if (responseTimeout != null) {
                     request.responseTimeout(responseTimeout);
