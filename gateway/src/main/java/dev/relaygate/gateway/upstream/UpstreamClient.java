@@ -2,7 +2,7 @@ package dev.relaygate.gateway.upstream;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Duration;
+import java.util.Map;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -52,7 +52,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** POSTs {@code body} as JSON to {@code upstream}; errors on connection failure, timeout or oversize answer. */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body) {
-        return post(upstream, body, null);
+        return post(upstream, body, null, null);
     }
 
     /**
@@ -62,6 +62,11 @@ public final class UpstreamClient implements AutoCloseable {
      * Reactor {@code timeout()}, which schedules on another thread and names itself with a regex on every subscribe.
      */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout) {
+        return post(upstream, body, responseTimeout, null);
+    }
+
+    /** As {@link #post(URI, byte[], Duration)}, with {@code headers} (trace context; {@code null} for none) added. */
+    public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout, Map<String, String> headers) {
         return http.post()
             .uri(upstream)
             .send((request, out) -> {
@@ -70,6 +75,9 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+                if (headers != null) {
+                    headers.forEach(request::header);
+                }
                 return out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
             })
             .response(this::read)
