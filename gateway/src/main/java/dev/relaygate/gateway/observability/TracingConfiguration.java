@@ -38,8 +38,10 @@ class TracingConfiguration {
             Scheduler accessLogScheduler, MeterRegistry meters) {
         boolean exported = exporters.stream().findAny().isPresent();
         double probability = exported ? tracing.getSampling().getProbability() : 0;
-        AccessLog log = accessLog.enabled() ? new AccessLog(accessLogScheduler, meters) : null;
+        // Built either way, so that its dropped-lines counter is on every scrape (docs/metrics.md).
+        AccessLog log = new AccessLog(accessLogScheduler, meters);
         return new RequestTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
-                propagator.getIfAvailable(() -> Propagator.NOOP), probability, log, accessLog.sampleRate());
+                propagator.getIfAvailable(() -> Propagator.NOOP), probability, accessLog.enabled() ? log : null,
+                accessLog.sampleRate());
     }
 }
