@@ -224,10 +224,11 @@ public final class HotPath {
             methods.add(call.method());
             cost = Math.addExact(cost, call.computeUnits());
         }
+        Span limitSpan = trace.step(RequestTrace.RATE_LIMIT);
         Mono<RateLimitDecision> decided = limiter.consume(key.key().organizationId(), policyOf(key.plan()),
                 key.plan().monthlyComputeUnits(), capsOf(key.key()), cost);
         if (trace.traced()) {
-            decided = traced(decided, trace.step(RequestTrace.RATE_LIMIT), cost);
+            decided = traced(decided, limitSpan, cost);
         }
         return decided
             .flatMap(limit -> {

@@ -142,20 +142,11 @@ public final class UpstreamRouter implements AutoCloseable {
         Duration timeout = request.attemptTimeout();
         long started = nanoTime.getAsLong();
         // The upstream's configured name only, never its url (which may carry a credential).
-        Span span = request.trace.attempt(node.name(), request.attempts());
+        Span span = request.trace.traced() ? request.trace.attempt(node.name(), request.attempts()) : Span.NOOP;
         node.started();
         return client.post(node.url(), request.body, timeout, request.trace.propagation(span))
             .map(response -> new Outcome(response, classify(request, response)))
             .onErrorResume(error -> Mono.just(new Outcome(null, Failure.of(error))))
-            .doOnNext(outcome -> {
-                if (!span.isNoop()) {
-                    span.tag(RequestTrace.OUTCOME, outcome.failure == null ? "ok"
-                            : outcome.failure.name().toLowerCase(Locale.ROOT));
-                    if (outcome.response != null) {
-                        span.tag(RequestTrace.UPSTREAM_STATUS, outcome.response.status());
-                    }
-                }
-            })
             .doFinally(signal -> {
                 if (signal == SignalType.CANCEL) {
                     span.tag(RequestTrace.OUTCOME, "cancelled");
@@ -178,6 +169,9 @@ public final class UpstreamRouter implements AutoCloseable {
                 }
             })
             .flatMap(outcome -> {
+                if (!span.isNoop()) {
+                    tag(span, outcome);
+                }
                 if (outcome.failure == null) {
                     node.breaker().onSuccess();
                     request.route.window.record(nanoTime.getAsLong() - started);
@@ -196,6 +190,13 @@ public final class UpstreamRouter implements AutoCloseable {
                 }
                 return request.lastAnswer != null ? Mono.just(request.lastAnswer) : Mono.error(Exhausted.INSTANCE);
             });
+    }
+
+    private static void tag(Span span, Outcome outcome) {
+        span.tag(RequestTrace.OUTCOME, outcome.failure == null ? "ok" : outcome.failure.name().toLowerCase(Locale.ROOT));
+        if (outcome.response != null) {
+            span.tag(RequestTrace.UPSTREAM_STATUS, outcome.response.status());
+        }
     }
 
     private void blame(Route route, UpstreamNode node, Outcome outcome) {
