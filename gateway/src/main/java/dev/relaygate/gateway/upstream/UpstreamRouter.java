@@ -149,9 +149,8 @@ public final class UpstreamRouter implements AutoCloseable {
             .onErrorResume(error -> Mono.just(new Outcome(null, Failure.of(error))))
             .doFinally(signal -> {
                 if (signal == SignalType.CANCEL) {
-                    span.tag(RequestTrace.OUTCOME, "cancelled");
+                    span.tag(RequestTrace.OUTCOME, "cancelled").end();
                 }
-                span.end();
                 node.ended();
                 long took = nanoTime.getAsLong() - started;
                 request.route.latency(node).record(took, TimeUnit.NANOSECONDS);
@@ -170,7 +169,9 @@ public final class UpstreamRouter implements AutoCloseable {
             })
             .flatMap(outcome -> {
                 if (!span.isNoop()) {
+                    // Ended here, when the outcome is known, not after the answer went on to the caller.
                     tag(span, outcome);
+                    span.end();
                 }
                 if (outcome.failure == null) {
                     node.breaker().onSuccess();

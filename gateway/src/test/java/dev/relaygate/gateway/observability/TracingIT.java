@@ -68,7 +68,11 @@ class TracingIT extends GatewayIntegrationTest {
         relay(key, requestId, null);
 
         Span request = awaitRequestSpan(requestId);
-        List<Span> trace = spansOf(request.getTraceId().toByteArray());
+        // Spans reach the collector in batches, a child possibly after its parent.
+        List<Span> trace = await().atMost(Duration.ofSeconds(30))
+            .until(() -> spansOf(request.getTraceId().toByteArray()), spans -> spans.stream().map(Span::getName)
+                .collect(Collectors.toSet())
+                .containsAll(List.of(RequestTrace.KEY, RequestTrace.RATE_LIMIT, RequestTrace.UPSTREAM)));
         Map<String, List<Span>> byName = trace.stream().collect(Collectors.groupingBy(Span::getName));
         assertThat(byName.keySet()).contains(RequestTrace.KEY, RequestTrace.RATE_LIMIT, RequestTrace.UPSTREAM);
         for (String child : List.of(RequestTrace.KEY, RequestTrace.RATE_LIMIT, RequestTrace.UPSTREAM)) {
@@ -159,7 +163,7 @@ class TracingIT extends GatewayIntegrationTest {
                 .findFirst().orElse(null), span -> span != null);
     }
 
-    /** The spans of one trace; the children may reach the collector in an earlier batch than their parent. */
+    /** The spans of one trace exported so far. */
     private static List<Span> spansOf(byte[] traceId) {
         String id = hex(traceId);
         return exported().stream().filter(span -> hex(span.getTraceId().toByteArray()).equals(id)).toList();
