@@ -14,6 +14,7 @@
 # Environment: DURATION (seconds a run, default 10), ROUNDS (default 3), CONNECTIONS (default "50 8"),
 #              WARMUP (seconds of JIT warm-up per JVM target, default 20), TARGETS (default "a b n c d"),
 #              GATEWAY_JAVA_OPTS (JVM flags for the gateway; default: the ones docs/gateway-config.md recommends),
+#              GATEWAY_ARGS (extra gateway arguments, e.g. tracing or the access log: docs/observability.md#cost),
 #              SKIP_BUILD=1 (use the built jar), REFERENCES (folder of upstream.go and netty-relay/).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,7 +78,8 @@ redis-cli -p "$REDIS_PORT" SET "rg:key:$hash" "{\"schema\":1,\"keyId\":\"6f1d3c1
 bench_start_gateway \
   --spring.cloud.gateway.server.webflux.routes[0].id=bare \
   --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT \
-  --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/**
+  --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/** \
+  ${GATEWAY_ARGS:-}
 
 declare -A url=(
   [a]="http://127.0.0.1:$UPSTREAM_PORT/"
@@ -143,7 +145,7 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
   echo "Everything on one machine over loopback; wrk -t2 with a JSON-RPC POST (load-tests/bench/post.lua); the upstream is"
   echo "../shared/bench/upstream.go (reads every body, keep-alive). $ROUNDS interleaved rounds of ${DURATION} s per target and"
   echo "concurrency, after ${WARMUP} s of warm-up per JVM target; medians, with the range over rounds. The gateway runs with"
-  echo "default logging and JVM flags '${GATEWAY_JAVA_OPTS:-none}'; its RSS after the run: $((rss_kb / 1024)) MB."
+  echo "default logging, JVM flags '${GATEWAY_JAVA_OPTS:-none}', extra arguments '${GATEWAY_ARGS:-none}'; its RSS after the run: $((rss_kb / 1024)) MB."
   echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means"
   echo "connection reuse."
   echo

@@ -2,6 +2,8 @@ package dev.relaygate.gateway.hotpath;
 
 import java.net.InetAddress;
 
+import dev.relaygate.gateway.observability.RequestTrace;
+
 /**
  * One JSON-RPC request as the hot path's steps see it, read off the wire once: nothing of Netty, nothing mutable
  * (the body array is never written to).
@@ -14,9 +16,10 @@ import java.net.InetAddress;
  * @param origin {@code Origin}, or {@code null}
  * @param peer the TCP peer's address, or {@code null}
  * @param forwardedFor {@code X-Forwarded-For}, or {@code null}
+ * @param trace what the request leaves for operators (spans, access log); {@link RequestTrace#NONE} mostly
  */
 record GatewayRequest(String requestId, RequestPath path, byte[] body, String apiKeyHeader, String authorization,
-        String origin, InetAddress peer, String forwardedFor) {
+        String origin, InetAddress peer, String forwardedFor, RequestTrace trace) {
 
     private static final String BEARER = "Bearer ";
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.micrometer.tracing.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -30,6 +31,7 @@ import dev.relaygate.gateway.jsonrpc.JsonRpcErrors;
 import dev.relaygate.gateway.jsonrpc.JsonRpcId;
 import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
 import dev.relaygate.gateway.jsonrpc.JsonRpcRefusal;
+import dev.relaygate.gateway.observability.RequestTrace;
 import dev.relaygate.gateway.ratelimit.KeyCaps;
 import dev.relaygate.gateway.ratelimit.MethodWeights;
 import dev.relaygate.gateway.ratelimit.RateLimitDecision;
@@ -53,6 +55,15 @@ import dev.relaygate.gateway.usage.UsageRecorder;
 public final class HotPath {
 
     private static final Logger log = LoggerFactory.getLogger(HotPath.class);
+
+    /** At most this many distinct method names on a span or an access-log line; a longer batch ends in "…". */
+    private static final int MAX_METHOD_NAMES = 4;
+
+    /** The name that stands for every method the weight table does not name: a caller's string is never shown. */
+    static final String OTHER_METHOD = "other";
+
+    /** Characters of a key shown in traces and access logs: {@code rgk_} and 8, the control plane's display prefix. */
+    static final int KEY_PREFIX_LENGTH = 12;
 
     private final JsonRpcReader reader;
 
@@ -107,21 +118,56 @@ public final class HotPath {
         if (chain == null) {
             return Mono.just(Answer.error(JsonRpcErrorCode.CHAIN_NOT_FOUND, envelope.wholeRequestId(), null));
         }
-        ResolvedKey cached = keys.resolveNow(request.presentedKey());
-        if (cached != null) {
-            return admit(request, chain, envelope, cached);
+        RequestTrace trace = request.trace();
+        String presented = request.presentedKey();
+        if (trace.active()) {
+            trace.chain(chain.id());
+            trace.methods(methodNames(chain, envelope));
+            trace.keyPrefix(ApiKeyFormat.isWellFormed(presented) ? presented.substring(0, KEY_PREFIX_LENGTH) : null);
         }
-        return keys.resolve(request.presentedKey())
+        Span keySpan = trace.step(RequestTrace.KEY);
+        ResolvedKey cached = keys.resolveNow(presented);
+        if (cached != null) {
+            return admit(request, chain, envelope, cached, keySpan);
+        }
+        return keys.resolve(presented)
             .map(Lookup::found)
             .defaultIfEmpty(Lookup.REFUSED)
             .onErrorResume(failure -> {
-                log.warn("Request {}: key lookup failed: {}", request.requestId(), failure.toString());
+                try (RequestTrace.LogIds ids = trace.logIds()) {
+                    log.warn("Request {}: key lookup failed: {}", request.requestId(), failure.toString());
+                }
                 return Mono.just(Lookup.UNAVAILABLE);
             })
-            .flatMap(lookup -> lookup.key() == null
-                    ? Mono.just(Answer.error(lookup == Lookup.UNAVAILABLE ? JsonRpcErrorCode.KEY_SERVICE_UNAVAILABLE
-                            : JsonRpcErrorCode.UNAUTHORIZED, envelope.wholeRequestId(), null))
-                    : admit(request, chain, envelope, lookup.key()));
+            .flatMap(lookup -> {
+                if (lookup.key() != null) {
+                    return admit(request, chain, envelope, lookup.key(), keySpan);
+                }
+                keySpan.tag(RequestTrace.OUTCOME, lookup == Lookup.UNAVAILABLE ? "unavailable" : "refused").end();
+                return Mono.just(Answer.error(lookup == Lookup.UNAVAILABLE ? JsonRpcErrorCode.KEY_SERVICE_UNAVAILABLE
+                        : JsonRpcErrorCode.UNAUTHORIZED, envelope.wholeRequestId(), null));
+            });
+    }
+
+    /**
+     * The methods of the request for a span or a log line: the distinct names the weight table knows, in order,
+     * {@value #OTHER_METHOD} for any other, at most {@value #MAX_METHOD_NAMES} then "…". Never the caller's own string,
+     * which could be anything (a key pasted in the wrong field).
+     */
+    private String methodNames(ChainCatalogue.Chain chain, JsonRpcEnvelope envelope) {
+        String family = chain.family().name().toLowerCase(Locale.ROOT);
+        List<String> names = new ArrayList<>(2);
+        for (JsonRpcCall call : envelope.calls()) {
+            String name = weights.knows(family, call.method()) ? call.method() : OTHER_METHOD;
+            if (!names.contains(name)) {
+                if (names.size() == MAX_METHOD_NAMES) {
+                    names.add("…");
+                    break;
+                }
+                names.add(name);
+            }
+        }
+        return String.join(",", names);
     }
 
     /**
@@ -156,9 +202,16 @@ public final class HotPath {
 
     /** Policy, then the rate limit, then the relay, for a usable key. */
     private Mono<Answer> admit(GatewayRequest request, ChainCatalogue.Chain chain, JsonRpcEnvelope envelope,
-            ResolvedKey key) {
+            ResolvedKey key, Span keySpan) {
         PolicyDecision decision = policy.check(key, chain, envelope, request.body().length, jwtOf(request),
                 request.origin(), client(request));
+        RequestTrace trace = request.trace();
+        if (trace.active()) {
+            trace.keyId(key.key().keyId());
+            keySpan.tag(RequestTrace.KEY_ID, key.key().keyId())
+                .tag(RequestTrace.OUTCOME, decision instanceof PolicyDecision.Refused ? "refused" : "allowed");
+        }
+        keySpan.end();
         List<String> cors = decision.originAllowed() ? cors(request.origin()) : List.of();
         if (decision instanceof PolicyDecision.Refused refused) {
             return Mono.just(Answer.error(refused.code(), envelope.wholeRequestId(), refused.detail()).headers(cors));
@@ -176,8 +229,13 @@ public final class HotPath {
             methods.add(call.method());
             cost = Math.addExact(cost, call.computeUnits());
         }
-        return limiter.consume(key.key().organizationId(), policyOf(key.plan()), key.plan().monthlyComputeUnits(),
-                capsOf(key.key()), cost)
+        Span limitSpan = trace.step(RequestTrace.RATE_LIMIT);
+        Mono<RateLimitDecision> decided = limiter.consume(key.key().organizationId(), policyOf(key.plan()),
+                key.plan().monthlyComputeUnits(), capsOf(key.key()), cost);
+        if (trace.traced()) {
+            decided = traced(decided, limitSpan, cost);
+        }
+        return decided
             .flatMap(limit -> {
                 List<String> headers = rateLimitHeaders(limit, cors);
                 if (!limit.allowed()) {
@@ -200,6 +258,16 @@ public final class HotPath {
                         : relay(request, chain, key, envelope, refusals, relayed, calls, methods, null);
                 return answer.map(done -> done.headers(headers));
             });
+    }
+
+    /** The rate-limit decision with its span: the units asked, whether they were granted and, if not, which limit. */
+    private static Mono<RateLimitDecision> traced(Mono<RateLimitDecision> decided, Span span, long cost) {
+        span.tag(RequestTrace.RATE_LIMIT_UNITS, cost);
+        return decided
+            .doOnNext(limit -> span.tag(RequestTrace.OUTCOME, limit.allowed() ? "allowed" : "refused")
+                .tag(RequestTrace.RATE_LIMIT_LIMIT, limit.refusedBy().name().toLowerCase(Locale.ROOT)))
+            .doOnError(span::error)
+            .doFinally(signal -> span.end());
     }
 
     /**
@@ -239,8 +307,10 @@ public final class HotPath {
         long started = System.nanoTime();
         // The answer, for metering; stays null when none came (failure, or the caller went away first).
         UpstreamResponse[] answered = {null};
-        return upstream.relay(chain.id(), sentMethods, body)
+        RequestTrace trace = request.trace();
+        return upstream.relay(chain.id(), sentMethods, body, trace)
             .map(sent -> {
+                trace.attempts(sent.attempts());
                 Answer answer;
                 if (!sent.answered()) {
                     answer = Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null);

@@ -27,6 +27,7 @@ import dev.relaygate.gateway.config.RedisConnections;
 import dev.relaygate.gateway.config.UpstreamProperties;
 import dev.relaygate.gateway.jsonrpc.JsonRpcProperties;
 import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
+import dev.relaygate.gateway.observability.RequestTracing;
 import dev.relaygate.gateway.ratelimit.MethodWeights;
 import dev.relaygate.gateway.ratelimit.RateLimiter;
 import dev.relaygate.gateway.routing.ChainCatalogue;
@@ -46,8 +47,8 @@ import dev.relaygate.gateway.usage.UsageRecorder;
 class HotPathConfiguration {
 
     @Bean
-    JsonRpcRoute jsonRpcRoute(HotPath hotPath, JsonRpcProperties jsonRpc) {
-        return new JsonRpcRoute(hotPath, jsonRpc.maxBodyBytes());
+    JsonRpcRoute jsonRpcRoute(HotPath hotPath, JsonRpcProperties jsonRpc, RequestTracing tracing) {
+        return new JsonRpcRoute(hotPath, jsonRpc.maxBodyBytes(), tracing);
     }
 
     @Bean

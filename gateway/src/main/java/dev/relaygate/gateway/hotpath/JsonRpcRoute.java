@@ -24,6 +24,8 @@ import dev.relaygate.gateway.io.BoundedBody;
 import dev.relaygate.gateway.jsonrpc.JsonRpcErrorCode;
 import dev.relaygate.gateway.jsonrpc.JsonRpcId;
 import dev.relaygate.gateway.observability.RequestIds;
+import dev.relaygate.gateway.observability.RequestTrace;
+import dev.relaygate.gateway.observability.RequestTracing;
 import dev.relaygate.gateway.observability.ResponseHygieneFilter;
 
 /**
@@ -46,9 +48,12 @@ final class JsonRpcRoute implements NettyRouteProvider {
 
     private final int maxBodyBytes;
 
-    JsonRpcRoute(HotPath hotPath, int maxBodyBytes) {
+    private final RequestTracing tracing;
+
+    JsonRpcRoute(HotPath hotPath, int maxBodyBytes, RequestTracing tracing) {
         this.hotPath = hotPath;
         this.maxBodyBytes = maxBodyBytes;
+        this.tracing = tracing;
     }
 
     @Override
@@ -59,28 +64,37 @@ final class JsonRpcRoute implements NettyRouteProvider {
     private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
         HttpHeaders in = request.requestHeaders();
         String requestId = RequestIds.accept(in.get(RequestIds.HEADER));
+        // Sampling is decided here, once: an unsampled request (almost all of them) gets RequestTrace.NONE, whose
+        // every call is a no-op, and no operator below is added for it.
+        RequestTrace trace = tracing.start(in, requestId);
         response.responseHeaders()
             .set(RequestIds.HEADER, requestId)
             .set(HttpHeaderNames.CACHE_CONTROL, ResponseHygieneFilter.CACHE_CONTROL)
             .set(ResponseHygieneFilter.CONTENT_TYPE_OPTIONS_HEADER, ResponseHygieneFilter.CONTENT_TYPE_OPTIONS);
-        return Mono.defer(() -> answer(request, in, requestId))
+        Mono<Void> served = Mono.defer(() -> answer(request, in, requestId, trace))
             .onErrorResume(failure -> {
                 if (clientWentAway(failure)) {
                     // Not the gateway's failure, and nobody is left to answer.
                     log.debug("Request {}: the client went away ({})", requestId, failure.getClass().getSimpleName());
                     return Mono.empty();
                 }
-                log.error("Request {} failed", requestId, failure);
+                try (RequestTrace.LogIds ids = trace.logIds()) {
+                    log.error("Request {} failed", requestId, failure);
+                }
                 return Mono.just(Answer.error(JsonRpcErrorCode.INTERNAL_ERROR, JsonRpcId.NULL, null));
             })
-            .flatMap(answer -> write(response, answer))
+            .flatMap(answer -> {
+                trace.answered(answer.status());
+                return write(response, answer);
+            })
             .onErrorResume(JsonRpcRoute::clientWentAway, failure -> {
                 log.debug("Request {}: the client went away while answered", requestId);
                 return Mono.empty();
             });
+        return trace.active() ? served.doFinally(signal -> trace.end()) : served;
     }
 
-    private Mono<Answer> answer(HttpServerRequest request, HttpHeaders in, String requestId) {
+    private Mono<Answer> answer(HttpServerRequest request, HttpHeaders in, String requestId, RequestTrace trace) {
         RequestPath path = RequestPath.parse(request.uri());
         if (path == null) {
             return Mono.just(Answer.error(JsonRpcErrorCode.CHAIN_NOT_FOUND, JsonRpcId.NULL, null));
@@ -97,7 +111,7 @@ final class JsonRpcRoute implements NettyRouteProvider {
         return BoundedBody.read(request.receive(), declared, maxBodyBytes, BodyTooLarge::new)
             .flatMap(body -> hotPath.handle(new GatewayRequest(requestId, path, body, in.get(HeaderNames.API_KEY),
                     in.get(HttpHeaderNames.AUTHORIZATION), in.get(HeaderNames.ORIGIN), address(request.remoteAddress()),
-                    in.get(HeaderNames.FORWARDED_FOR))))
+                    in.get(HeaderNames.FORWARDED_FOR), trace)))
             .onErrorResume(BodyTooLarge.class, tooLarge -> Mono.just(Answer.error(JsonRpcErrorCode.BODY_TOO_LARGE,
                     JsonRpcId.NULL, "at most " + maxBodyBytes + " bytes")));
     }

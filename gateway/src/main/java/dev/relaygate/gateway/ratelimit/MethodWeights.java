@@ -67,6 +67,14 @@ public final class MethodWeights {
         return total;
     }
 
+    /**
+     * Whether {@code method} has an entry of its own in the family's table (not a prefix rule, not the unknown-method
+     * cost): a name from configuration, safe to show in traces and logs where a caller's raw string is not.
+     */
+    public boolean knows(String family, String method) {
+        return method != null && table(family).exact().containsKey(method);
+    }
+
     private FamilyTable table(String family) {
         FamilyTable table = family == null ? null : families.get(family.toLowerCase(Locale.ROOT));
         return table != null ? table : families.get(GENERIC);

@@ -59,7 +59,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** POSTs {@code body} as JSON to {@code upstream}; errors on connection failure, timeout or oversize answer. */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body) {
-        return post(upstream, body, null);
+        return post(upstream, body, null, null);
     }
 
     /**
@@ -69,6 +69,11 @@ public final class UpstreamClient implements AutoCloseable {
      * Reactor {@code timeout()}, which schedules on another thread and names itself with a regex on every subscribe.
      */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout) {
+        return post(upstream, body, responseTimeout, null);
+    }
+
+    /** As {@link #post(URI, byte[], Duration)}, with {@code headers} (trace context; {@code null} for none) added. */
+    public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout, Map<String, String> headers) {
         HttpClient.RequestSender sender = senders.get(upstream);
         if (sender == null) {
             sender = senders.computeIfAbsent(upstream, uri -> http.post().uri(uri));
@@ -80,6 +85,9 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+                if (headers != null) {
+                    headers.forEach(request::header);
+                }
                 return out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
             })
             .response(this::read)

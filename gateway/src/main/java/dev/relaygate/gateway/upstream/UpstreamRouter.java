@@ -18,11 +18,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
+import dev.relaygate.gateway.observability.RequestTrace;
 import dev.relaygate.gateway.routing.ChainProperties;
 
 /**
@@ -97,12 +99,20 @@ public final class UpstreamRouter implements AutoCloseable {
      * a usable answer, the retry rules forbid another attempt, or the deadline passes. Never errors.
      */
     public Mono<Relayed> relay(String chainId, List<String> methods, byte[] body) {
+        return relay(chainId, methods, body, RequestTrace.NONE);
+    }
+
+    /**
+     * As {@link #relay(String, List, byte[])}, each attempt a child span of {@code trace}'s request span when the
+     * request is traced, and the trace context sent upstream with it ({@code traceparent}).
+     */
+    public Mono<Relayed> relay(String chainId, List<String> methods, byte[] body, RequestTrace trace) {
         Route route = routes.get(chainId);
         if (route == null) {
             return Mono.error(new IllegalArgumentException("No upstreams for chain " + chainId));
         }
         Request request = new Request(route, methods, body, ReadMethods.allReads(methods),
-                cost.cost(route.family, methods), nanoTime.getAsLong());
+                cost.cost(route.family, methods), nanoTime.getAsLong(), trace);
         return Mono.defer(() -> {
             UpstreamNode first = request.next();
             if (first == null) {
@@ -137,11 +147,16 @@ public final class UpstreamRouter implements AutoCloseable {
     private Mono<UpstreamResponse> attempt(Request request, UpstreamNode node) {
         Duration timeout = request.attemptTimeout();
         long started = nanoTime.getAsLong();
+        // The upstream's configured name only, never its url (which may carry a credential).
+        Span span = request.trace.traced() ? request.trace.attempt(node.name(), request.attempts()) : Span.NOOP;
         node.started();
-        return client.post(node.url(), request.body, timeout)
+        return client.post(node.url(), request.body, timeout, request.trace.propagation(span))
             .map(response -> new Outcome(response, classify(request, response)))
             .onErrorResume(error -> Mono.just(new Outcome(null, Failure.of(error))))
             .doFinally(signal -> {
+                if (signal == SignalType.CANCEL) {
+                    span.tag(RequestTrace.OUTCOME, "cancelled").end();
+                }
                 node.ended();
                 long took = nanoTime.getAsLong() - started;
                 request.route.latency(node).record(took, TimeUnit.NANOSECONDS);
@@ -159,6 +174,11 @@ public final class UpstreamRouter implements AutoCloseable {
                 }
             })
             .flatMap(outcome -> {
+                if (!span.isNoop()) {
+                    // Ended here, when the outcome is known, not after the answer went on to the caller.
+                    tag(span, outcome);
+                    span.end();
+                }
                 if (outcome.failure == null) {
                     node.breaker().onSuccess();
                     request.route.window.record(nanoTime.getAsLong() - started);
@@ -177,6 +197,13 @@ public final class UpstreamRouter implements AutoCloseable {
                 }
                 return request.lastAnswer != null ? Mono.just(request.lastAnswer) : Mono.error(Exhausted.INSTANCE);
             });
+    }
+
+    private static void tag(Span span, Outcome outcome) {
+        span.tag(RequestTrace.OUTCOME, outcome.failure == null ? "ok" : outcome.failure.name().toLowerCase(Locale.ROOT));
+        if (outcome.response != null) {
+            span.tag(RequestTrace.UPSTREAM_STATUS, outcome.response.status());
+        }
     }
 
     private void blame(Route route, UpstreamNode node, Outcome outcome) {
@@ -360,8 +387,12 @@ public final class UpstreamRouter implements AutoCloseable {
 
         volatile UpstreamResponse lastAnswer;
 
-        Request(Route route, List<String> methods, byte[] body, boolean reads, long units, long startedNanos) {
+        final RequestTrace trace;
+
+        Request(Route route, List<String> methods, byte[] body, boolean reads, long units, long startedNanos,
+                RequestTrace trace) {
             this.route = route;
+            this.trace = trace;
             this.body = body;
             this.reads = reads;
             this.calls = Math.max(1, methods.size());
