@@ -23,6 +23,8 @@ import dev.relaygate.gateway.validation.PositiveDuration;
  * @param sendTimeout an {@code XADD} slower than this counts as failed: the batch goes to the spool
  * @param shutdownTimeout how long a graceful shutdown may spend sending or spooling what is left
  * @param spool the local spool for batches Redis did not take
+ * @param enabled {@code false} only to measure what metering costs (the benchmark's usage-off target): the gateway
+ *        then records no usage at all, so nothing it relays is counted or billed; it says so at start-up
  */
 @Validated
 @ConfigurationProperties("relaygate.usage")
@@ -31,7 +33,8 @@ public record UsageProperties(
         @Min(1) @Max(100_000) @DefaultValue("2000") int maxRowsPerBatch,
         @NotNull @PositiveDuration @DefaultValue("2s") Duration sendTimeout,
         @NotNull @PositiveDuration @DefaultValue("10s") Duration shutdownTimeout,
-        @Valid @NotNull @DefaultValue Spool spool) {
+        @Valid @NotNull @DefaultValue Spool spool,
+        @DefaultValue("true") boolean enabled) {
 
     /**
      * The spool.

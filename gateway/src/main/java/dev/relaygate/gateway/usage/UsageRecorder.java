@@ -64,6 +64,9 @@ public final class UsageRecorder implements AutoCloseable {
 
     private final Duration maxAge;
 
+    /** False only in benchmarks measuring the meter's cost: then nothing is recorded. */
+    private final boolean enabled;
+
     /** One counter per outcome, indexed by {@link UsageOutcome#ordinal()}. */
     private final Counter[] facts;
 
@@ -94,6 +97,11 @@ public final class UsageRecorder implements AutoCloseable {
         this.clock = clock;
         this.shutdownTimeout = properties.shutdownTimeout();
         this.maxAge = properties.spool().maxAge();
+        this.enabled = properties.enabled();
+        if (!enabled) {
+            log.warn("Usage recording is OFF (relaygate.usage.enabled=false): nothing this gateway relays is counted "
+                    + "or billed. Only for measuring the meter's cost.");
+        }
         this.facts = new Counter[UsageOutcome.values().length];
         for (UsageOutcome outcome : UsageOutcome.values()) {
             facts[outcome.ordinal()] = Counter.builder(FACTS_METRIC)
@@ -125,6 +133,9 @@ public final class UsageRecorder implements AutoCloseable {
     /** Meters {@code record}: one fact per call. Cheap, non-blocking, never fails a request. */
     public void record(UsageRecord record) {
         Objects.requireNonNull(record, "record");
+        if (!enabled) {
+            return;
+        }
         List<UsageCall> calls = record.calls();
         UsageOutcome[] outcomes;
         if (record.rateLimited()) {

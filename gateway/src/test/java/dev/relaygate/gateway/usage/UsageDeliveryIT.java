@@ -144,7 +144,7 @@ class UsageDeliveryIT {
     private UsageRecorder recorder(Duration flushInterval, UsageStream stream) {
         UsageProperties properties = new UsageProperties(flushInterval, 2000, Duration.ofMillis(300),
                 Duration.ofSeconds(10), new UsageProperties.Spool(spoolDirectory, DataSize.ofMegabytes(64),
-                        UsageProperties.Fsync.ALWAYS, Duration.ofSeconds(1), Duration.ofDays(3)));
+                        UsageProperties.Fsync.ALWAYS, Duration.ofSeconds(1), Duration.ofDays(3)), true);
         return new UsageRecorder(properties, UUID.randomUUID().toString().substring(0, 16), stream,
                 new UsageSpool(properties.spool()), meters, Schedulers.parallel(), spoolScheduler, Clock.systemUTC());
     }
