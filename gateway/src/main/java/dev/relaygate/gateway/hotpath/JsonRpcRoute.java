@@ -46,9 +46,13 @@ final class JsonRpcRoute implements NettyRouteProvider {
 
     private final int maxBodyBytes;
 
-    JsonRpcRoute(HotPath hotPath, int maxBodyBytes) {
+    /** WebSocket upgrades, or {@code null} when they are not served. */
+    private final SocketSessions sockets;
+
+    JsonRpcRoute(HotPath hotPath, int maxBodyBytes, SocketSessions sockets) {
         this.hotPath = hotPath;
         this.maxBodyBytes = maxBodyBytes;
+        this.sockets = sockets;
     }
 
     @Override
@@ -63,6 +67,13 @@ final class JsonRpcRoute implements NettyRouteProvider {
             .set(RequestIds.HEADER, requestId)
             .set(HttpHeaderNames.CACHE_CONTROL, ResponseHygieneFilter.CACHE_CONTROL)
             .set(ResponseHygieneFilter.CONTENT_TYPE_OPTIONS_HEADER, ResponseHygieneFilter.CONTENT_TYPE_OPTIONS);
+        if (sockets != null && request.method().equals(HttpMethod.GET) && SocketSessions.isUpgrade(in)) {
+            return sockets.upgrade(request, response, requestId)
+                .onErrorResume(failure -> {
+                    log.error("Request {}: WebSocket upgrade failed", requestId, failure);
+                    return Mono.empty();
+                });
+        }
         return Mono.defer(() -> answer(request, in, requestId))
             .onErrorResume(failure -> {
                 if (clientWentAway(failure)) {
@@ -103,7 +114,7 @@ final class JsonRpcRoute implements NettyRouteProvider {
     }
 
     /** Writes the whole answer at once: status, headers and body in one full HTTP response. */
-    private static Mono<Void> write(HttpServerResponse response, Answer answer) {
+    static Mono<Void> write(HttpServerResponse response, Answer answer) {
         response.status(answer.status());
         HttpHeaders out = response.responseHeaders();
         List<String> headers = answer.headers();
@@ -123,7 +134,7 @@ final class JsonRpcRoute implements NettyRouteProvider {
         return failure instanceof AbortedException || failure instanceof IOException;
     }
 
-    private static InetAddress address(SocketAddress remote) {
+    static InetAddress address(SocketAddress remote) {
         return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
