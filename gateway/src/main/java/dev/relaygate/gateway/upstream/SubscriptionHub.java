@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
@@ -66,7 +66,7 @@ public final class SubscriptionHub implements AutoCloseable {
 
     private final Map<String, Shared> topics = new HashMap<>();
 
-    private final AtomicInteger resubscriptions = new AtomicInteger();
+    private final Counter resubscriptions;
 
     /**
      * @param maxMessageBytes the largest upstream message read (a notification of {@code logs} can be large)
@@ -79,7 +79,7 @@ public final class SubscriptionHub implements AutoCloseable {
         this.json = JsonMapper.builder().build();
         this.canonical = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
         Gauge.builder(UPSTREAM_SUBSCRIPTIONS_METRIC, this, hub -> hub.openTopics()).register(meters);
-        Gauge.builder(RESUBSCRIPTIONS_METRIC, resubscriptions, AtomicInteger::get).register(meters);
+        this.resubscriptions = meters.counter(RESUBSCRIPTIONS_METRIC);
     }
 
     /** Receives one client subscription's notifications; called on I/O threads, must not block. */
@@ -194,7 +194,10 @@ public final class SubscriptionHub implements AutoCloseable {
         final Sinks.One<Void> confirmed = Sinks.one();
 
         /** The upstream's notifications, handled one after another (a backfill holds later heads back). */
-        final Sinks.Many<JsonNode> events = Sinks.many().unicast().onBackpressureBuffer();
+        final Sinks.Many<Event> events = Sinks.many().unicast().onBackpressureBuffer();
+
+        /** The upstream confirmed the subscription once already: a later confirmation is a resubscription. */
+        volatile boolean held;
 
         final Disposable handling;
 
@@ -211,6 +214,9 @@ public final class SubscriptionHub implements AutoCloseable {
         volatile boolean closed;
 
         volatile Disposable connection;
+
+        /** The name of the upstream holding the subscription, for logs. */
+        volatile String current;
 
         Shared(String topic, String chainId, String type, String params) {
             this.topic = topic;
@@ -236,6 +242,7 @@ public final class SubscriptionHub implements AutoCloseable {
             Duration delay = failures == 0 ? Duration.ZERO
                     : Duration.ofMillis(Math.min(MAX_BACK_OFF.toMillis(), 100L << Math.min(failures - 1, 6)));
             boolean[] subscribed = {false};
+            current = node.name();
             connection = Mono.delay(delay)
                 .thenMany(client.uri(node.wsUrl().toString())
                     .handle((in, out) -> out.sendByteArray(Mono.just(subscribe)).then()
@@ -253,7 +260,7 @@ public final class SubscriptionHub implements AutoCloseable {
                 return;
             }
             router.subscriptionDropped(node);
-            resubscriptions.incrementAndGet();
+            resubscriptions.increment();
             log.warn("Subscription socket of chain {} to upstream {} dropped ({}); subscribing again elsewhere", chainId,
                     node.name(), why);
             connect(node, subscribed ? 1 : failures + 1);
@@ -272,7 +279,7 @@ public final class SubscriptionHub implements AutoCloseable {
             if (node.has("method") && "eth_subscription".equals(node.get("method").asString())) {
                 JsonNode result = node.path("params").path("result");
                 if (!result.isMissingNode()) {
-                    emit(result);
+                    emit(result, false);
                 }
                 return false;
             }
@@ -282,24 +289,38 @@ public final class SubscriptionHub implements AutoCloseable {
                 return false;
             }
             if (node.has("result")) {
+                log.info("Subscription {} of chain {} held on upstream {}", type, chainId, current);
+                if (held && "newHeads".equals(type)) {
+                    // Taken again after a drop: blocks mined meanwhile are fetched now, not at the next head.
+                    block(-1).subscribe(latest -> emit(latest, true));
+                }
+                held = true;
                 confirmed.tryEmitEmpty();
                 return true;
             }
             return false;
         }
 
-        private synchronized void emit(JsonNode result) {
-            events.tryEmitNext(result);
+        private synchronized void emit(JsonNode result, boolean probe) {
+            Sinks.EmitResult emitted = events.tryEmitNext(new Event(result, probe));
+            if (emitted.isFailure()) {
+                log.warn("Subscription {} of chain {}: a notification was not handled ({})", type, chainId, emitted);
+            }
         }
 
         /** Delivers one upstream notification, for newHeads after the missed heads and never twice. */
-        private Mono<Void> handle(JsonNode result) {
+        private Mono<Void> handle(Event event) {
+            JsonNode result = event.result();
             if (!"newHeads".equals(type)) {
                 deliver(json.writeValueAsBytes(result));
                 return Mono.empty();
             }
             long number = quantity(result.path("number"));
             String hash = result.path("hash").asString(null);
+            if (event.probe() && number <= lastHead) {
+                // The latest block of the new upstream, asked after a resubscription: only news count.
+                return Mono.empty();
+            }
             if (number < 0 || lastHead < 0 || number <= lastHead + 1) {
                 if (number >= 0 && hash != null && hash.equals(recentHashes.get(number))) {
                     return Mono.empty();
@@ -340,10 +361,11 @@ public final class SubscriptionHub implements AutoCloseable {
             }
         }
 
-        /** Block {@code number} from any upstream of the chain (the router fails over), or empty. */
+        /** Block {@code number} ({@code -1}: the latest) from any upstream of the chain (the router fails over), or empty. */
         private Mono<JsonNode> block(long number) {
-            byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBlockByNumber\",\"params\":[\"0x"
-                    + Long.toHexString(number) + "\",false]}").getBytes(StandardCharsets.UTF_8);
+            String tag = number < 0 ? "latest" : "0x" + Long.toHexString(number);
+            byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBlockByNumber\",\"params\":[\""
+                    + tag + "\",false]}").getBytes(StandardCharsets.UTF_8);
             return router.relay(chainId, List.of("eth_getBlockByNumber"), body)
                 .flatMap(relayed -> {
                     if (!relayed.answered() || relayed.response().status() / 100 != 2) {
@@ -377,6 +399,10 @@ public final class SubscriptionHub implements AutoCloseable {
             }
             events.tryEmitComplete();
         }
+    }
+
+    /** An upstream notification's result; a probe is the latest block fetched after a resubscription. */
+    private record Event(JsonNode result, boolean probe) {
     }
 
     /** A JSON-RPC quantity ({@code "0x1a"}), or -1. */
