@@ -2,6 +2,8 @@ package dev.relaygate.gateway.auth;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.lettuce.core.RedisChannelHandler;
@@ -43,6 +45,8 @@ public final class InvalidationListener implements SmartLifecycle {
 
     private final JsonMapper json;
 
+    private final List<SnapshotChanges> watchers = new CopyOnWriteArrayList<>();
+
     private volatile Disposable subscription;
 
     private volatile StatefulRedisPubSubConnection<String, String> connection;
@@ -55,6 +59,11 @@ public final class InvalidationListener implements SmartLifecycle {
         this.json = json;
     }
 
+    /** Tells {@code watcher} of every change after the caches have forgotten it. */
+    public void watch(SnapshotChanges watcher) {
+        watchers.add(watcher);
+    }
+
     @Override
     public void start() {
         redis.client().addListener(new RedisConnectionStateListener() {
@@ -62,6 +71,7 @@ public final class InvalidationListener implements SmartLifecycle {
             public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
                 keys.invalidateAll();
                 plans.invalidateAll();
+                watchers.forEach(SnapshotChanges::allChanged);
             }
         });
         subscription = Mono.fromCompletionStage(() -> redis.client().connectPubSubAsync(StringCodec.UTF8, redis.uri()))
@@ -97,8 +107,14 @@ public final class InvalidationListener implements SmartLifecycle {
             return;
         }
         switch (String.valueOf(invalidation.kind())) {
-            case "key" -> keys.invalidate(invalidation.id(), invalidation.version());
-            case "plan" -> plans.invalidate(invalidation.id(), invalidation.version());
+            case "key" -> {
+                keys.invalidate(invalidation.id(), invalidation.version());
+                watchers.forEach(watcher -> watcher.keyChanged(invalidation.id()));
+            }
+            case "plan" -> {
+                plans.invalidate(invalidation.id(), invalidation.version());
+                watchers.forEach(watcher -> watcher.planChanged(invalidation.id()));
+            }
             default -> log.debug("Ignoring an invalidation of kind {}", invalidation.kind());
         }
     }

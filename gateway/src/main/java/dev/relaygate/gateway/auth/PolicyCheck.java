@@ -30,21 +30,38 @@ public final class PolicyCheck {
     }
 
     /**
+     * The checks that concern the caller rather than the calls: the bearer JWT of a JWT-secured key (401), then chain,
+     * origin and client address (403). A WebSocket upgrade is admitted on these alone; every call, over HTTP or on
+     * the socket, passes them again within {@link #check}.
+     *
+     * @return the refusal, or {@code null} when the caller may use the key on {@code chain}
+     */
+    public PolicyDecision.Refused refuseConnection(ResolvedKey resolved, ChainCatalogue.Chain chain, String bearerToken,
+            String origin, InetAddress client) {
+        KeySnapshot key = resolved.key();
+        if (!jwt.allows(key, bearerToken)) {
+            return new PolicyDecision.Refused(JsonRpcErrorCode.UNAUTHORIZED, null, false);
+        }
+        Optional<String> refused = policy.refuseRequest(key, resolved.plan(), chain.id(), origin, client);
+        if (refused.isPresent()) {
+            return new PolicyDecision.Refused(JsonRpcErrorCode.FORBIDDEN, refused.get(), false);
+        }
+        return null;
+    }
+
+    /**
      * @param bearerToken the caller's bearer token for a JWT-secured key, or {@code null}
      * @param origin the {@code Origin} header, or {@code null}
      * @param client the client's address as far as trusted proxies tell, or {@code null}
      */
     public PolicyDecision check(ResolvedKey resolved, ChainCatalogue.Chain chain, JsonRpcEnvelope envelope,
             int bodyLength, String bearerToken, String origin, InetAddress client) {
+        PolicyDecision.Refused connection = refuseConnection(resolved, chain, bearerToken, origin, client);
+        if (connection != null) {
+            return connection;
+        }
         KeySnapshot key = resolved.key();
         PlanSnapshot plan = resolved.plan();
-        if (!jwt.allows(key, bearerToken)) {
-            return new PolicyDecision.Refused(JsonRpcErrorCode.UNAUTHORIZED, null, false);
-        }
-        Optional<String> refused = policy.refuseRequest(key, plan, chain.id(), origin, client);
-        if (refused.isPresent()) {
-            return new PolicyDecision.Refused(JsonRpcErrorCode.FORBIDDEN, refused.get(), false);
-        }
         boolean originAllowed = origin != null;
         if (plan.maxBodyBytes() > 0 && bodyLength > plan.maxBodyBytes()) {
             return new PolicyDecision.Refused(JsonRpcErrorCode.BODY_TOO_LARGE,

@@ -56,6 +56,8 @@ public final class HotPath {
 
     private static final Logger log = LoggerFactory.getLogger(HotPath.class);
 
+    private static final byte[] NO_ANSWER = new byte[0];
+
     /** At most this many distinct method names on a span or an access-log line; a longer batch ends in "…". */
     private static final int MAX_METHOD_NAMES = 4;
 
@@ -106,14 +108,11 @@ public final class HotPath {
     /** Answers a POST. */
     Mono<Answer> handle(GatewayRequest request) {
         JsonRpcReader.Result result = reader.read(request.body());
-        if (result instanceof JsonRpcReader.Rejected rejected) {
-            return Mono.just(Answer.error(rejected.code(), JsonRpcId.NULL, rejected.detail()));
+        Answer unreadable = unreadable(result);
+        if (unreadable != null) {
+            return Mono.just(unreadable);
         }
         JsonRpcEnvelope envelope = ((JsonRpcReader.Read) result).envelope();
-        JsonRpcCall single = envelope.calls().get(0);
-        if (!envelope.batch() && !single.valid()) {
-            return Mono.just(Answer.error(JsonRpcErrorCode.INVALID_REQUEST, single.id(), single.invalid()));
-        }
         ChainCatalogue.Chain chain = catalogue.find(request.path().chain()).orElse(null);
         if (chain == null) {
             return Mono.just(Answer.error(JsonRpcErrorCode.CHAIN_NOT_FOUND, envelope.wholeRequestId(), null));
@@ -128,24 +127,15 @@ public final class HotPath {
         Span keySpan = trace.step(RequestTrace.KEY);
         ResolvedKey cached = keys.resolveNow(presented);
         if (cached != null) {
-            return admit(request, chain, envelope, cached, keySpan);
+            return admit(request, chain, envelope, cached, keySpan, null);
         }
-        return keys.resolve(presented)
-            .map(Lookup::found)
-            .defaultIfEmpty(Lookup.REFUSED)
-            .onErrorResume(failure -> {
-                try (RequestTrace.LogIds ids = trace.logIds()) {
-                    log.warn("Request {}: key lookup failed: {}", request.requestId(), failure.toString());
-                }
-                return Mono.just(Lookup.UNAVAILABLE);
-            })
+        return lookUp(request)
             .flatMap(lookup -> {
                 if (lookup.key() != null) {
-                    return admit(request, chain, envelope, lookup.key(), keySpan);
+                    return admit(request, chain, envelope, lookup.key(), keySpan, null);
                 }
                 keySpan.tag(RequestTrace.OUTCOME, lookup == Lookup.UNAVAILABLE ? "unavailable" : "refused").end();
-                return Mono.just(Answer.error(lookup == Lookup.UNAVAILABLE ? JsonRpcErrorCode.KEY_SERVICE_UNAVAILABLE
-                        : JsonRpcErrorCode.UNAUTHORIZED, envelope.wholeRequestId(), null));
+                return Mono.just(Answer.error(lookup.refusal(), envelope.wholeRequestId(), null));
             });
     }
 
@@ -168,6 +158,83 @@ public final class HotPath {
             }
         }
         return String.join(",", names);
+    }
+
+    /**
+     * Answers one message of an open WebSocket with the checks, limits and metering of a POST, for the key the socket
+     * was admitted with (kept current by {@link SocketSessions}): JSON-RPC checks, the key's policy and plan, the rate
+     * limit and quotas, then the relay, or {@code local} for the calls the socket serves itself (subscriptions).
+     */
+    Mono<Answer> handleMessage(GatewayRequest message, ChainCatalogue.Chain chain, ResolvedKey key, LocalCalls local) {
+        JsonRpcReader.Result result = reader.read(message.body());
+        Answer unreadable = unreadable(result);
+        if (unreadable != null) {
+            return Mono.just(unreadable);
+        }
+        return admit(message, chain, ((JsonRpcReader.Read) result).envelope(), key, Span.NOOP, local);
+    }
+
+    /**
+     * Decides a WebSocket upgrade, and again whether an open socket may stay open after its key or plan changed: the
+     * chain, the key, and the key's policy for the caller (JWT, chain, origin, client address), as a POST would be
+     * decided before its calls are looked at. Never errors.
+     */
+    Mono<SocketAdmission> admitSocket(GatewayRequest upgrade) {
+        ChainCatalogue.Chain chain = catalogue.find(upgrade.path().chain()).orElse(null);
+        if (chain == null) {
+            return Mono.just(SocketAdmission.refused(Answer.error(JsonRpcErrorCode.CHAIN_NOT_FOUND, JsonRpcId.NULL,
+                    null)));
+        }
+        return lookUp(upgrade).map(lookup -> {
+            if (lookup.key() == null) {
+                return SocketAdmission.refused(Answer.error(lookup.refusal(), JsonRpcId.NULL, null));
+            }
+            PolicyDecision.Refused refused = policy.refuseConnection(lookup.key(), chain, jwtOf(upgrade),
+                    upgrade.origin(), client(upgrade));
+            return refused == null ? new SocketAdmission(chain, lookup.key(), null)
+                    : SocketAdmission.refused(Answer.error(refused.code(), JsonRpcId.NULL, refused.detail()));
+        });
+    }
+
+    /**
+     * Meters one subscription notification delivered on a socket: one call of {@code method} (the subscription's
+     * type, docs/websocket.md) weighing {@code computeUnits}, outcome ok. Notifications are not refused by the rate
+     * limit: refusing one would skip it silently.
+     */
+    void meterNotification(String socketId, ChainCatalogue.Chain chain, ResolvedKey key, String method,
+            long computeUnits) {
+        usage.record(UsageRecord.relayed(clock.instant(), socketId, key.key().organizationId(), key.key().keyId(),
+                key.plan().planId(), chain.id(), List.of(new UsageCall(method, null, computeUnits)), 200, NO_ANSWER,
+                Duration.ZERO));
+    }
+
+    /** The answer to a body that is not JSON-RPC at all, or to a single invalid call; {@code null} otherwise. */
+    private static Answer unreadable(JsonRpcReader.Result result) {
+        if (result instanceof JsonRpcReader.Rejected rejected) {
+            return Answer.error(rejected.code(), JsonRpcId.NULL, rejected.detail());
+        }
+        JsonRpcEnvelope envelope = ((JsonRpcReader.Read) result).envelope();
+        JsonRpcCall single = envelope.calls().get(0);
+        if (!envelope.batch() && !single.valid()) {
+            return Answer.error(JsonRpcErrorCode.INVALID_REQUEST, single.id(), single.invalid());
+        }
+        return null;
+    }
+
+    private Mono<Lookup> lookUp(GatewayRequest request) {
+        ResolvedKey cached = keys.resolveNow(request.presentedKey());
+        if (cached != null) {
+            return Mono.just(Lookup.found(cached));
+        }
+        return keys.resolve(request.presentedKey())
+            .map(Lookup::found)
+            .defaultIfEmpty(Lookup.REFUSED)
+            .onErrorResume(failure -> {
+                try (RequestTrace.LogIds ids = request.trace().logIds()) {
+                    log.warn("Request {}: key lookup failed: {}", request.requestId(), failure.toString());
+                }
+                return Mono.just(Lookup.UNAVAILABLE);
+            });
     }
 
     /**
@@ -200,9 +267,14 @@ public final class HotPath {
             .header(HeaderNames.MAX_AGE, "600");
     }
 
-    /** Policy, then the rate limit, then the relay, for a usable key. */
+    /**
+     * Policy, then the rate limit, then the relay, for a usable key.
+     *
+     * @param keySpan the key step's span, ended here ({@link Span#NOOP} when the request is not traced)
+     * @param local on a WebSocket, the calls it answers itself; {@code null} for a POST
+     */
     private Mono<Answer> admit(GatewayRequest request, ChainCatalogue.Chain chain, JsonRpcEnvelope envelope,
-            ResolvedKey key, Span keySpan) {
+            ResolvedKey key, Span keySpan, LocalCalls local) {
         PolicyDecision decision = policy.check(key, chain, envelope, request.body().length, jwtOf(request),
                 request.origin(), client(request));
         RequestTrace trace = request.trace();
@@ -243,10 +315,18 @@ public final class HotPath {
                             key.key().organizationId(), key.key().keyId(), key.plan().planId(), chain.id(),
                             calls));
                     JsonRpcErrorCode code = refusalCode(limit.refusedBy());
-                    return Mono.just(Answer.json(code.status(), Answer.JSON,
-                            JsonRpcErrors.errorWithJsonData(code, envelope.wholeRequestId(), refusalData(limit)))
+                    // On a socket each call of a batch gets the refusal with its own id (no HTTP status to carry it).
+                    byte[] refusal = local != null && envelope.batch()
+                            ? JsonRpcErrors.errorsWithJsonData(code, relayed, refusalData(limit),
+                                    refusals.isEmpty() ? null : JsonRpcErrors.errors(refusals))
+                            : JsonRpcErrors.errorWithJsonData(code, envelope.wholeRequestId(), refusalData(limit));
+                    return Mono.just(Answer.json(code.status(), Answer.JSON, refusal)
                         .headers(headers)
                         .header(HeaderNames.RETRY_AFTER, Long.toString(limit.retryAfterSeconds())));
+                }
+                if (local != null && !envelope.batch() && local.serves(relayed.get(0).method())) {
+                    return answerLocally(request, chain, key, relayed.get(0), calls, local)
+                        .map(done -> done.headers(headers));
                 }
                 // The bucket is taken before the cache is asked: a hit counts against the limit like any call.
                 Mono<Answer> answer = cache.mayAnswer(chain, relayed)
@@ -332,6 +412,18 @@ public final class HotPath {
             .onErrorResume(failure -> Mono.just(
                     Answer.error(JsonRpcErrorCode.UPSTREAM_UNAVAILABLE, envelope.wholeRequestId(), null)))
             .doFinally(signal -> record(request, chain, key, calls, at, started, answered[0]));
+    }
+
+    /** A call the socket answers itself, metered as if relayed (the answer is its outcome). */
+    private Mono<Answer> answerLocally(GatewayRequest request, ChainCatalogue.Chain chain, ResolvedKey key,
+            JsonRpcCall call, List<UsageCall> calls, LocalCalls local) {
+        Instant at = clock.instant();
+        long started = System.nanoTime();
+        return local.answer(request, chain, key, call)
+            .map(body -> {
+                record(request, chain, key, calls, at, started, new UpstreamResponse(200, Answer.JSON, body));
+                return Answer.json(200, Answer.JSON, body);
+            });
     }
 
     /** Stores what the upstream answered to the cacheable calls, and puts a batch's cached answers back in order. */
@@ -473,14 +565,35 @@ public final class HotPath {
     }
 
     /** The resolver's answer: a usable key, a refusal, or no answer. */
-    private record Lookup(ResolvedKey key) {
+    private record Lookup(ResolvedKey key, JsonRpcErrorCode refusal) {
 
-        static final Lookup REFUSED = new Lookup(null);
+        static final Lookup REFUSED = new Lookup(null, JsonRpcErrorCode.UNAUTHORIZED);
 
-        static final Lookup UNAVAILABLE = new Lookup(null);
+        static final Lookup UNAVAILABLE = new Lookup(null, JsonRpcErrorCode.KEY_SERVICE_UNAVAILABLE);
 
         static Lookup found(ResolvedKey key) {
-            return new Lookup(key);
+            return new Lookup(key, null);
         }
+    }
+
+    /**
+     * A WebSocket upgrade decided: the chain and key it is admitted with, or the answer that refuses it.
+     *
+     * @param refusal the HTTP answer refusing the upgrade, or {@code null} when admitted
+     */
+    record SocketAdmission(ChainCatalogue.Chain chain, ResolvedKey key, Answer refusal) {
+
+        static SocketAdmission refused(Answer refusal) {
+            return new SocketAdmission(null, null, refusal);
+        }
+    }
+
+    /** Calls a WebSocket answers itself (subscriptions), once they passed the checks and the limiter like any call. */
+    interface LocalCalls {
+
+        boolean serves(String method);
+
+        /** The JSON-RPC answer to {@code call} (a result or an error, with the call's id). */
+        Mono<byte[]> answer(GatewayRequest message, ChainCatalogue.Chain chain, ResolvedKey key, JsonRpcCall call);
     }
 }

@@ -35,6 +35,7 @@ import dev.relaygate.gateway.routing.ChainProperties;
 import dev.relaygate.gateway.upstream.FinalizedHeads;
 import dev.relaygate.gateway.upstream.ResponseCache;
 import dev.relaygate.gateway.upstream.ResponseCacheProperties;
+import dev.relaygate.gateway.upstream.SubscriptionHub;
 import dev.relaygate.gateway.upstream.UpstreamClient;
 import dev.relaygate.gateway.upstream.UpstreamRouter;
 import dev.relaygate.gateway.usage.UsageRecorder;
@@ -47,8 +48,22 @@ import dev.relaygate.gateway.usage.UsageRecorder;
 class HotPathConfiguration {
 
     @Bean
-    JsonRpcRoute jsonRpcRoute(HotPath hotPath, JsonRpcProperties jsonRpc, RequestTracing tracing) {
-        return new JsonRpcRoute(hotPath, jsonRpc.maxBodyBytes(), tracing);
+    JsonRpcRoute jsonRpcRoute(HotPath hotPath, JsonRpcProperties jsonRpc, RequestTracing tracing,
+            WebSocketProperties webSocket, SocketSessions socketSessions) {
+        return new JsonRpcRoute(hotPath, jsonRpc.maxBodyBytes(), tracing, webSocket.enabled() ? socketSessions : null);
+    }
+
+    @Bean(destroyMethod = "close")
+    SubscriptionHub subscriptionHub(UpstreamRouter upstreamRouter, UpstreamProperties upstream, MeterRegistry meters) {
+        return new SubscriptionHub(upstreamRouter, upstream.maxResponseBytes(), meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    SocketSessions socketSessions(HotPath hotPath, SubscriptionHub subscriptionHub, WebSocketProperties webSocket,
+            InvalidationListener invalidations, MeterRegistry meters) {
+        SocketSessions sessions = new SocketSessions(hotPath, subscriptionHub, webSocket, meters);
+        invalidations.watch(sessions);
+        return sessions;
     }
 
     @Bean

@@ -48,12 +48,16 @@ final class JsonRpcRoute implements NettyRouteProvider {
 
     private final int maxBodyBytes;
 
+    /** WebSocket upgrades, or {@code null} when they are not served. */
+    private final SocketSessions sockets;
+
     private final RequestTracing tracing;
 
-    JsonRpcRoute(HotPath hotPath, int maxBodyBytes, RequestTracing tracing) {
+    JsonRpcRoute(HotPath hotPath, int maxBodyBytes, RequestTracing tracing, SocketSessions sockets) {
         this.hotPath = hotPath;
         this.maxBodyBytes = maxBodyBytes;
         this.tracing = tracing;
+        this.sockets = sockets;
     }
 
     @Override
@@ -64,13 +68,20 @@ final class JsonRpcRoute implements NettyRouteProvider {
     private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
         HttpHeaders in = request.requestHeaders();
         String requestId = RequestIds.accept(in.get(RequestIds.HEADER));
-        // Sampling is decided here, once: an unsampled request (almost all of them) gets RequestTrace.NONE, whose
-        // every call is a no-op, and no operator below is added for it.
-        RequestTrace trace = tracing.start(in, requestId);
         response.responseHeaders()
             .set(RequestIds.HEADER, requestId)
             .set(HttpHeaderNames.CACHE_CONTROL, ResponseHygieneFilter.CACHE_CONTROL)
             .set(ResponseHygieneFilter.CONTENT_TYPE_OPTIONS_HEADER, ResponseHygieneFilter.CONTENT_TYPE_OPTIONS);
+        if (sockets != null && request.method().equals(HttpMethod.GET) && SocketSessions.isUpgrade(in)) {
+            return sockets.upgrade(request, response, requestId)
+                .onErrorResume(failure -> {
+                    log.error("Request {}: WebSocket upgrade failed", requestId, failure);
+                    return Mono.empty();
+                });
+        }
+        // Sampling is decided here, once: an unsampled request (almost all of them) gets RequestTrace.NONE, whose
+        // every call is a no-op, and no operator below is added for it.
+        RequestTrace trace = tracing.start(in, requestId);
         Mono<Void> served = Mono.defer(() -> answer(request, in, requestId, trace))
             .onErrorResume(failure -> {
                 if (clientWentAway(failure)) {
@@ -117,7 +128,7 @@ final class JsonRpcRoute implements NettyRouteProvider {
     }
 
     /** Writes the whole answer at once: status, headers and body in one full HTTP response. */
-    private static Mono<Void> write(HttpServerResponse response, Answer answer) {
+    static Mono<Void> write(HttpServerResponse response, Answer answer) {
         response.status(answer.status());
         HttpHeaders out = response.responseHeaders();
         List<String> headers = answer.headers();
@@ -137,7 +148,7 @@ final class JsonRpcRoute implements NettyRouteProvider {
         return failure instanceof AbortedException || failure instanceof IOException;
     }
 
-    private static InetAddress address(SocketAddress remote) {
+    static InetAddress address(SocketAddress remote) {
         return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 

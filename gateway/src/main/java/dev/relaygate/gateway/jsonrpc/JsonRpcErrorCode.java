@@ -19,6 +19,8 @@ public enum JsonRpcErrorCode {
     BODY_TOO_LARGE(-32005, "request body too large", 413),
     LIMIT_EXCEEDED(-32005, "limit exceeded", 400),
     RATE_LIMITED(-32005, "rate limit exceeded", 429),
+    TOO_MANY_SOCKETS(-32005, "too many open WebSockets", 429),
+    INVALID_PARAMS(-32602, "invalid params", 400),
     MONTHLY_QUOTA_EXHAUSTED(-32005, "the organization's monthly compute-unit quota is used up", 429),
     KEY_DAILY_CAP_EXHAUSTED(-32005, "the key's daily compute-unit cap is used up", 429),
     KEY_MONTHLY_CAP_EXHAUSTED(-32005, "the key's monthly compute-unit cap is used up", 429),

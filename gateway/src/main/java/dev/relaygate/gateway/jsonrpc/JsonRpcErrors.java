@@ -48,6 +48,47 @@ public final class JsonRpcErrors {
         return out.toByteArray();
     }
 
+    /** An error object made elsewhere (an upstream's, as JSON) answering the call {@code id}. */
+    public static byte[] withError(JsonRpcId id, byte[] errorObject) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(errorObject.length + 48);
+        out.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(id.json());
+        out.writeBytes(",\"error\":".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(errorObject);
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    /**
+     * An array of errors {@code code} with JSON {@code data}, one per call of {@code calls} with its id (notifications
+     * get none), followed by the elements of {@code more} (an array of errors, or {@code null}).
+     */
+    public static byte[] errorsWithJsonData(JsonRpcErrorCode code, List<JsonRpcCall> calls, String jsonData,
+            byte[] more) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + calls.size() * 128);
+        byte[] data = jsonData.getBytes(StandardCharsets.UTF_8);
+        out.write('[');
+        boolean first = true;
+        for (JsonRpcCall call : calls) {
+            if (call.notification()) {
+                continue;
+            }
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            write(out, code, call.id(), data);
+        }
+        if (more != null && more.length > 2) {
+            if (!first) {
+                out.write(',');
+            }
+            out.write(more, 1, more.length - 2);
+        }
+        out.write(']');
+        return out.toByteArray();
+    }
+
     private static void write(ByteArrayOutputStream out, JsonRpcErrorCode code, JsonRpcId id, byte[] data) {
         out.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(id.json());

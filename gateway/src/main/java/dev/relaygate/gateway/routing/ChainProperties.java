@@ -57,6 +57,9 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
      *     call of a batch counts
      * @param computeUnitsPerSecond the gateway never sends more compute units per second (method weights of
      *     docs/rate-limiting.md) to this upstream (0: no limit)
+     * @param wsUrl the node's WebSocket endpoint ({@code ws://} or {@code wss://}), for subscriptions
+     *     ({@code eth_subscribe}) of WebSocket clients; none: the upstream serves no subscriptions. Like {@code url},
+     *     never in answers, logs or metrics
      */
     public record Upstream(
             @NotNull @AbsoluteUrl URI url,
@@ -65,7 +68,8 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
             @NotNull @DefaultValue("primary") UpstreamTier tier,
             @DefaultValue("false") boolean archive,
             @PositiveOrZero @DefaultValue("0") long requestsPerSecond,
-            @PositiveOrZero @DefaultValue("0") long computeUnitsPerSecond) {
+            @PositiveOrZero @DefaultValue("0") long computeUnitsPerSecond,
+            URI wsUrl) {
     }
 
     /**

@@ -52,6 +52,11 @@ final class UpstreamNode {
         return configuration.url();
     }
 
+    /** The node's WebSocket endpoint for subscriptions, or {@code null}. */
+    URI wsUrl() {
+        return configuration.wsUrl();
+    }
+
     UpstreamTier tier() {
         return configuration.tier();
     }

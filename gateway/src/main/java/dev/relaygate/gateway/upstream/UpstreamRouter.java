@@ -95,6 +95,45 @@ public final class UpstreamRouter implements AutoCloseable {
     }
 
     /**
+     * The upstream of chain {@code chainId} to hold a subscription on: the first usable one with a WebSocket endpoint,
+     * other than {@code avoid} (the one that just dropped it) when another has an endpoint; {@code null} when no
+     * upstream of the chain has one.
+     */
+    UpstreamNode subscriptionNode(String chainId, UpstreamNode avoid) {
+        Route route = routes.get(chainId);
+        if (route == null) {
+            return null;
+        }
+        UpstreamSelector selector = route.selector;
+        long bestHead = selector.bestHead();
+        long now = nanoTime.getAsLong();
+        UpstreamNode other = null;
+        UpstreamNode any = null;
+        for (UpstreamNode node : selector.nodes()) {
+            if (node.wsUrl() == null) {
+                continue;
+            }
+            if (node != avoid && selector.usable(node, bestHead, now)) {
+                return node;
+            }
+            any = any == null ? node : any;
+            other = other == null && node != avoid ? node : other;
+        }
+        return other != null ? other : any;
+    }
+
+    /** Whether an upstream of chain {@code chainId} has a WebSocket endpoint, so that clients may subscribe. */
+    public boolean servesSubscriptions(String chainId) {
+        Route route = routes.get(chainId);
+        return route != null && route.selector.nodes().stream().anyMatch(node -> node.wsUrl() != null);
+    }
+
+    /** A subscription socket to {@code node} dropped: it counts as a failed call for its circuit breaker. */
+    void subscriptionDropped(UpstreamNode node) {
+        node.breaker().onFailure(nanoTime.getAsLong());
+    }
+
+    /**
      * Sends {@code body}, whose calls have {@code methods}, to the upstreams of chain {@code chainId} until one gives
      * a usable answer, the retry rules forbid another attempt, or the deadline passes. Never errors.
      */

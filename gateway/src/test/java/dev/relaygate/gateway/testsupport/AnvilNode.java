@@ -58,6 +58,11 @@ public final class AnvilNode implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Anvil serves WebSocket JSON-RPC on the same port. */
+    public String wsUrl() {
+        return "ws://127.0.0.1:" + port;
+    }
+
     /** Mines {@code blocks} blocks at once. */
     public void mine(int blocks) {
         call("anvil_mine", "[\"0x" + Integer.toHexString(blocks) + "\"]");

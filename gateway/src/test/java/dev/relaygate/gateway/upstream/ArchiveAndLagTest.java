@@ -57,9 +57,9 @@ class ArchiveAndLagTest {
             .willReturn(okJson("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"archive\"}")));
         ChainProperties.Chain chain = new ChainProperties.Chain("test", List.of(), ChainFamily.EVM, List.of(
                 new ChainProperties.Upstream(URI.create(full.baseUrl() + "/"), "full", 1, UpstreamTier.PRIMARY, false,
-                        0, 0),
+                        0, 0, null),
                 new ChainProperties.Upstream(URI.create(archive.baseUrl() + "/"), "archive", 1, UpstreamTier.PRIMARY,
-                        true, 0, 0)),
+                        true, 0, 0, null)),
                 new ChainProperties.Health(Duration.ofMillis(100), Duration.ofSeconds(1), 5, 128),
                 Upstreams.retry(Duration.ofSeconds(5), 3, Duration.ofSeconds(2)), Upstreams.noHedging(),
                 Upstreams.EJECTION);

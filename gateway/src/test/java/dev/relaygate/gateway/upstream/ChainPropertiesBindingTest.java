@@ -70,7 +70,7 @@ class ChainPropertiesBindingTest {
         ChainProperties.Chain chain = bind(properties).chains().get(0);
 
         assertThat(chain.upstreams().get(0)).isEqualTo(new ChainProperties.Upstream(
-                URI.create("https://paid.example/v3/key"), "paid", 3, UpstreamTier.PRIMARY, true, 25, 500));
+                URI.create("https://paid.example/v3/key"), "paid", 3, UpstreamTier.PRIMARY, true, 25, 500, null));
         assertThat(chain.upstreams().get(1).tier()).isEqualTo(UpstreamTier.FALLBACK);
         assertThat(chain.health().interval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(chain.health().maxBlocksBehind()).isEqualTo(3);

@@ -20,13 +20,13 @@ final class Upstreams {
     }
 
     static ChainProperties.Upstream upstream(String url) {
-        return new ChainProperties.Upstream(URI.create(url), null, 1, UpstreamTier.PRIMARY, false, 0, 0);
+        return new ChainProperties.Upstream(URI.create(url), null, 1, UpstreamTier.PRIMARY, false, 0, 0, null);
     }
 
     static ChainProperties.Upstream upstream(String url, String name, int weight, UpstreamTier tier,
             long requestsPerSecond, long computeUnitsPerSecond) {
         return new ChainProperties.Upstream(URI.create(url), name, weight, tier, false, requestsPerSecond,
-                computeUnitsPerSecond);
+                computeUnitsPerSecond, null);
     }
 
     static UpstreamNode node(String name, AtomicLong nanos) {
