@@ -76,7 +76,7 @@ class KeyJwtIT extends GatewayIntegrationTest {
     @Test
     void aRequestWithoutATokenIsRefused() {
         String key = jwtSecuredKey();
-        int upstreamCalls = UPSTREAM.requests();
+        int upstreamCalls = UPSTREAM.settledRequests();
 
         client.post().uri("/v1/anvil/" + key)
             .contentType(MediaType.APPLICATION_JSON)
@@ -92,7 +92,7 @@ class KeyJwtIT extends GatewayIntegrationTest {
     @MethodSource("refusedTokens")
     void refusesTheTokenWithTheSame401AsAnUnknownKey(Supplier<String> refusedToken) {
         String key = jwtSecuredKey();
-        int upstreamCalls = UPSTREAM.requests();
+        int upstreamCalls = UPSTREAM.settledRequests();
 
         call("/v1/anvil/" + key, refusedToken.get())
             .expectStatus().isUnauthorized()

@@ -38,7 +38,7 @@ class KeyJwtPolicyIT extends GatewayIntegrationTest {
     @Test
     void relaysACallWithAValidToken() {
         String key = jwtSecuredKey(SIGNING.toPublicJWK());
-        int before = UPSTREAM.requests();
+        int before = UPSTREAM.settledRequests();
 
         call("/v1/anvil/" + key, "Bearer " + sign(JWSAlgorithm.ES256, "backend-1", ecSigner(SIGNING), claims()))
             .expectStatus().isOk()
@@ -69,7 +69,7 @@ class KeyJwtPolicyIT extends GatewayIntegrationTest {
                 sign(JWSAlgorithm.ES256, "backend-1", ecSigner(SIGNING), new JWTClaimsSet.Builder(claims())
                     .audience("another-gateway").build()),
                 "not-a-jwt");
-        int before = UPSTREAM.requests();
+        int before = UPSTREAM.settledRequests();
 
         for (String token : refused) {
             call("/v1/anvil/" + key, "Bearer " + token)

@@ -50,7 +50,7 @@ class ClientAbortIT extends GatewayIntegrationTest {
     void aClientThatResetsTheConnectionBeforeItsAnswerLeavesNoErrorAndNoKeyInTheLogs(CapturedOutput logs)
             throws IOException {
         String key = activeKey();
-        int relayedBefore = UPSTREAM.requests();
+        int relayedBefore = UPSTREAM.settledRequests();
 
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoLinger(true, 0);

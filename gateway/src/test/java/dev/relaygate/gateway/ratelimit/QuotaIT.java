@@ -36,7 +36,7 @@ class QuotaIT extends GatewayIntegrationTest {
                 .expectHeader().valueEquals("X-Relaygate-Quota-Limit", "30")
                 .expectHeader().valueMatches("X-Relaygate-Quota-Reset", "[1-9][0-9]*");
         }
-        int relayed = UPSTREAM.requests();
+        int relayed = UPSTREAM.settledRequests();
 
         String reset = firstOfNextMonth().toString();
         call(key)
@@ -71,7 +71,7 @@ class QuotaIT extends GatewayIntegrationTest {
 
         call(cappedSecret).expectStatus().isOk();
         call(cappedSecret).expectStatus().isOk();
-        int relayed = UPSTREAM.requests();
+        int relayed = UPSTREAM.settledRequests();
 
         call(cappedSecret)
             .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)

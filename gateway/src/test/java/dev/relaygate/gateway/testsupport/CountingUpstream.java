@@ -1,9 +1,13 @@
 package dev.relaygate.gateway.testsupport;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.awaitility.Awaitility;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import org.awaitility.Awaitility;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -20,6 +24,8 @@ public final class CountingUpstream implements AutoCloseable {
     public static final String ANSWER = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10\"}";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final Duration QUIET = Duration.ofMillis(250);
 
     private final AtomicInteger connections = new AtomicInteger();
 
@@ -60,6 +66,24 @@ public final class CountingUpstream implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * The requests received, once none has arrived for 250 ms: a baseline that calls still on their way from an
+     * earlier test of the shared context (an aborted client's, a retry's) cannot move afterwards.
+     */
+    public int settledRequests() {
+        AtomicInteger seen = new AtomicInteger(requests.get());
+        AtomicLong since = new AtomicLong(System.nanoTime());
+        Awaitility.await().pollInterval(Duration.ofMillis(25)).atMost(Duration.ofSeconds(10)).until(() -> {
+            int now = requests.get();
+            if (now != seen.getAndSet(now)) {
+                since.set(System.nanoTime());
+                return false;
+            }
+            return System.nanoTime() - since.get() >= QUIET.toNanos();
+        });
+        return seen.get();
     }
 
     public int connectionsOpened() {

@@ -82,7 +82,7 @@ class RelayIT extends GatewayIntegrationTest {
     @Test
     void theManagementPortDoesNotServeTheJsonRpcEndpoint() {
         String key = activeKey();
-        int relayedBefore = UPSTREAM.requests();
+        int relayedBefore = UPSTREAM.settledRequests();
 
         WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
             .post().uri("/v1/anvil/" + key)
