@@ -78,7 +78,9 @@ class UsageReconciliationIT {
         Path root = Path.of(System.getProperty("relaygate.root", "..")).toAbsolutePath().normalize();
         Path data = root.resolve("load-tests/target/usage-stack");
         deleteRecursively(data);
-        StackOptions options = StackOptions.test(root, data).withGateways(2);
+        // The gateways start with the first fsync policy, so the SIGKILL test needs no restart for it.
+        StackOptions options = StackOptions.test(root, data).withGateways(2)
+            .withGatewayProperties(fsync(UsageProperties.Fsync.values()[0]));
         Map<String, String> environment = new HashMap<>(options.environment());
         // Four JVMs start and restart on a shared machine: C1 only starts them in far less CPU, and what is
         // measured here is exactness, not speed.
@@ -168,17 +170,20 @@ class UsageReconciliationIT {
         int killed = 1;
         Path spool = stack.gatewaySpoolDirectory(killed).resolve("usage.spool");
         Map<UsageProperties.Fsync, Kill> kills = new LinkedHashMap<>();
-        stack.stopGateway(killed, LocalStack.Stop.GRACEFULLY);
-
         for (int i = 0; i < policies.length; i++) {
             UsageProperties.Fsync policy = policies[i];
             String keyId = customer.keyIds().get(i);
-            stack.startGateway(killed, Map.of("relaygate.usage.spool.fsync", policy.name().toLowerCase(Locale.ROOT)));
+            if (i > 0) {
+                // Replays the previous policy's spool; the stack started the gateway with the first policy.
+                stack.startGateway(killed, fsync(policy));
+            }
             RelayLoad load = RelayLoad.start(List.of(customer.target(keyId, killed)), WORKERS, WEIGHTS);
-            awaitAnswered(load, CALLS / 5);
+            // Long enough on each side that the loss window before the kill falls inside the outage, after
+            // batches were already spooled: those, and everything before the outage, must all be counted.
+            awaitAnswered(load, CALLS / 5, KILL_LOSS_WINDOW);
             stack.stopRedis();
             long atOutage = load.answeredCalls();
-            awaitAnswered(load, atOutage + CALLS / 10);
+            awaitAnswered(load, atOutage + CALLS / 10, KILL_LOSS_WINDOW.multipliedBy(2));
             await().atMost(PATIENCE).until(() -> Files.exists(spool) && Files.size(spool) > 0);
 
             stack.stopGateway(killed, LocalStack.Stop.KILL);
@@ -189,7 +194,7 @@ class UsageReconciliationIT {
             kills.put(policy, new Kill(keyId, load.seen(keyId),
                     load.callsAnsweredSince(keyId, killed, killedAt - KILL_LOSS_WINDOW.toNanos()), spooledBytes));
         }
-        // The last start replays the last policy's spool; every earlier one was replayed by the next start.
+        // Back to the stack's properties, replaying the last policy's spool.
         stack.startGateway(killed, Map.of());
         await().atMost(PATIENCE).until(() -> !Files.exists(spool) || Files.size(spool) == 0);
         Map<String, Usage> counted = awaitUsageSettled(customer.organizationId());
@@ -205,8 +210,14 @@ class UsageReconciliationIT {
             assertThat(usage.calls()).as("%s: counted, at most what was served or cut off", policy)
                 .isLessThanOrEqualTo(kill.seen().served() + kill.seen().unanswered());
             assertThat(lost).as("%s: calls lost", policy).isLessThanOrEqualTo(kill.answeredInWindow());
+            assertThat(kill.answeredInWindow()).as("%s: the bound is not the whole run", policy)
+                .isLessThan(kill.seen().served());
             assertThat(usage.rateLimited()).isZero();
         });
+    }
+
+    private static Map<String, String> fsync(UsageProperties.Fsync policy) {
+        return Map.of("relaygate.usage.spool.fsync", policy.name().toLowerCase(Locale.ROOT));
     }
 
     private static void assertCountedExactly(Customer customer, RelayLoad load) {
@@ -258,9 +269,15 @@ class UsageReconciliationIT {
     }
 
     private static void awaitAnswered(RelayLoad load, long calls) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+        awaitAnswered(load, calls, Duration.ZERO);
+    }
+
+    /** Waits until the clients saw {@code calls} answered in all, and at least {@code minimum} passed from now. */
+    private static void awaitAnswered(RelayLoad load, long calls, Duration minimum) {
+        long from = System.nanoTime();
+        await().atMost(PATIENCE.plus(minimum)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(load.running()).as("the clients are running").isTrue();
-            return load.answeredCalls() >= calls;
+            return load.answeredCalls() >= calls && System.nanoTime() - from >= minimum.toNanos();
         });
     }
 
