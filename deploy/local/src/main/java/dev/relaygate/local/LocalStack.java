@@ -20,15 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole Relaygate system on one machine: PostgreSQL, Redis, Anvil, the control plane and the gateway,
- * started in dependency order and stopped in reverse. The README's run command starts it through
- * {@link #main}; the end-to-end tests start one of their own through {@link #start}.
+ * The whole Relaygate system on one machine: PostgreSQL, Redis, Anvil, the control plane and the gateway (or
+ * several), started in dependency order and stopped in reverse. The README's run command starts it through
+ * {@link #main}; the end-to-end tests start one of their own through {@link #start}, and may stop and start Redis,
+ * the control plane and each gateway while it runs, to cause the faults they prove the system survives.
  */
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
-    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
+    /** Generous: three JVMs starting at once on a busy two-core machine have taken over three minutes. */
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(300);
 
     private static final String EXTRA_CHAIN_PREFIX = "RELAYGATE_CHAIN_";
 
@@ -46,9 +48,9 @@ public final class LocalStack implements AutoCloseable {
 
     private int anvilPort;
 
-    private int gatewayPort;
+    private final List<Gateway> gateways = new ArrayList<>();
 
-    private int gatewayManagementPort;
+    private volatile ChildProcess controlPlane;
 
     private int controlPlanePort;
 
@@ -78,8 +80,14 @@ public final class LocalStack implements AutoCloseable {
         Properties build = buildProperties();
         boolean fixed = options.fixedPorts();
         anvilPort = Ports.pick(fixed, 8545);
-        gatewayPort = Ports.pick(fixed, 8080);
-        gatewayManagementPort = Ports.pick(fixed, 8081);
+        for (int index = 0; index < options.gateways(); index++) {
+            // The first gateway keeps the name, log and spool folder of a one-gateway stack.
+            String name = index == 0 ? "gateway" : "gateway-" + (index + 1);
+            Path spool = index == 0 ? options.dataDir().resolve("usage-spool")
+                    : options.dataDir().resolve(name).resolve("usage-spool");
+            gateways.add(new Gateway(name, Ports.pick(fixed, 8080 + 100 * index), Ports.pick(fixed, 8081 + 100 * index),
+                    spool.toAbsolutePath()));
+        }
         controlPlanePort = Ports.pick(fixed, 8090);
         controlPlaneManagementPort = Ports.pick(fixed, 8091);
 
@@ -91,13 +99,29 @@ public final class LocalStack implements AutoCloseable {
         redis = track(redisStart.join());
         track(anvilStart.join());
 
-        ChildProcess controlPlane = track(service("control-plane", controlPlaneArguments(),
-                options.controlPlaneEnvironment()));
-        ChildProcess gateway = track(service("gateway", gatewayArguments(), options.gatewayEnvironment()));
-        controlPlane.awaitReady(ChildProcess.get(managementUrl(controlPlaneManagementPort)),
-                body -> body.contains("\"UP\""), SERVICE_START_TIMEOUT);
-        gateway.awaitReady(ChildProcess.get(managementUrl(gatewayManagementPort)),
-                body -> body.contains("\"UP\""), SERVICE_START_TIMEOUT);
+        controlPlane = service("control-plane", controlPlaneArguments(), options.controlPlaneEnvironment());
+        children.add(controlPlane);
+        running.add(() -> stopIfRunning(controlPlane));
+        for (Gateway gateway : gateways) {
+            gateway.process = service("gateway", gateway.name, gatewayArguments(gateway, Map.of()), options.gatewayEnvironment());
+            children.add(gateway.process);
+            running.add(() -> stopIfRunning(gateway.process));
+        }
+        awaitReady(controlPlane, controlPlaneManagementPort);
+        for (Gateway gateway : gateways) {
+            awaitReady(gateway.process, gateway.managementPort);
+        }
+    }
+
+    private static void awaitReady(ChildProcess service, int managementPort) {
+        service.awaitReady(ChildProcess.get(managementUrl(managementPort)), body -> body.contains("\"UP\""),
+                SERVICE_START_TIMEOUT);
+    }
+
+    private static void stopIfRunning(ChildProcess child) {
+        if (child != null) {
+            child.stop(Duration.ofSeconds(15));
+        }
     }
 
     private List<String> controlPlaneArguments() {
@@ -117,10 +141,11 @@ public final class LocalStack implements AutoCloseable {
                 "--relaygate.internal.token=" + secrets.internalToken());
     }
 
-    private List<String> gatewayArguments() {
+    private List<String> gatewayArguments(Gateway gateway, Map<String, String> properties) {
         List<String> arguments = new ArrayList<>(List.of(
-                "--server.port=" + gatewayPort,
-                "--management.server.port=" + gatewayManagementPort,
+                "--server.port=" + gateway.port,
+                "--management.server.port=" + gateway.managementPort,
+                "--relaygate.usage.spool.directory=" + gateway.spoolDirectory,
                 "--relaygate.redis.url=" + redis.url(),
                 "--relaygate.control-plane.url=" + controlPlaneUrl(),
                 "--relaygate.control-plane.internal-token=" + secrets.internalToken(),
@@ -135,6 +160,9 @@ public final class LocalStack implements AutoCloseable {
             arguments.add("--relaygate.chains[" + index + "].upstreams[0].url=" + chain.getValue());
             index++;
         }
+        Map<String, String> extra = new TreeMap<>(options.gatewayProperties());
+        extra.putAll(properties);
+        extra.forEach((name, value) -> arguments.add("--" + name + "=" + value));
         return arguments;
     }
 
@@ -152,6 +180,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ChildProcess service(String module, List<String> arguments, Map<String, String> environment) {
+        return service(module, module, arguments, environment);
+    }
+
+    /** Starts {@code module}'s runnable jar as the process {@code name}, logging to {@code logs/<name>.log}. */
+    private ChildProcess service(String module, String name, List<String> arguments, Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(recommendedJvmFlags(module));
@@ -161,7 +194,7 @@ public final class LocalStack implements AutoCloseable {
         }
         command.addAll(List.of("-jar", runnableJar(module).toString()));
         command.addAll(arguments);
-        return ChildProcess.start(module, command, environment, options.dataDir().resolve("logs/" + module + ".log"),
+        return ChildProcess.start(name, command, environment, options.dataDir().resolve("logs/" + name + ".log"),
                 options.dataDir());
     }
 
@@ -224,12 +257,100 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/actuator/health";
     }
 
+    /** The first gateway's URL. */
     public String gatewayUrl() {
-        return "http://127.0.0.1:" + gatewayPort;
+        return gatewayUrl(0);
+    }
+
+    /** The URL of gateway {@code index} (0 is the first), the same across its restarts. */
+    public String gatewayUrl(int index) {
+        return "http://127.0.0.1:" + gateways.get(index).port;
     }
 
     public String gatewayManagementUrl() {
-        return "http://127.0.0.1:" + gatewayManagementPort;
+        return "http://127.0.0.1:" + gateways.get(0).managementPort;
+    }
+
+    public int gatewayCount() {
+        return gateways.size();
+    }
+
+    /** Where gateway {@code index} keeps its usage spool, the same across its restarts. */
+    public Path gatewaySpoolDirectory(int index) {
+        return gateways.get(index).spoolDirectory;
+    }
+
+    /** Stops gateway {@code index}: gracefully (SIGTERM, it flushes and spools) or by SIGKILL, as a crash would. */
+    public void stopGateway(int index, Stop how) {
+        Gateway gateway = gateways.get(index);
+        stop(gateway.process, how);
+    }
+
+    /**
+     * Starts gateway {@code index} again on its ports and spool directory (so it replays what it spooled), with
+     * {@code properties} on top of the stack's gateway properties, and returns once it is ready.
+     */
+    public void startGateway(int index, Map<String, String> properties) {
+        Gateway gateway = gateways.get(index);
+        requireStopped(gateway.process);
+        ChildProcess started = service("gateway", gateway.name, gatewayArguments(gateway, properties), options.gatewayEnvironment());
+        replaceChild(gateway.process, started);
+        gateway.process = started;
+        awaitReady(started, gateway.managementPort);
+    }
+
+    /** Stops the control plane gracefully (SIGTERM). */
+    public void stopControlPlane() {
+        stop(controlPlane, Stop.GRACEFULLY);
+    }
+
+    /** Starts the control plane again on its ports and returns once it is ready. */
+    public void startControlPlane() {
+        requireStopped(controlPlane);
+        ChildProcess started = service("control-plane", controlPlaneArguments(), options.controlPlaneEnvironment());
+        replaceChild(controlPlane, started);
+        controlPlane = started;
+        awaitReady(started, controlPlaneManagementPort);
+    }
+
+    /** Stops the embedded Redis as {@code SHUTDOWN} does; what it acknowledged is in its append-only file. */
+    public void stopRedis() {
+        redis.stopAndWait();
+    }
+
+    /** Starts the embedded Redis again on the same port; it reloads its data. */
+    public void startRedis() {
+        redis.startAgain();
+    }
+
+    /** How a service is stopped. */
+    public enum Stop {
+        /** SIGTERM: the service shuts down gracefully (killed if it takes longer than 30 s). */
+        GRACEFULLY,
+        /** SIGKILL: the process ends at once, as in a crash. */
+        KILL
+    }
+
+    private static void stop(ChildProcess child, Stop how) {
+        if (how == Stop.KILL) {
+            child.kill();
+        }
+        else {
+            child.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    private static void requireStopped(ChildProcess child) {
+        if (child.process().isAlive()) {
+            throw new IllegalStateException(child.name() + " is running: stop it first");
+        }
+    }
+
+    private void replaceChild(ChildProcess old, ChildProcess replacement) {
+        synchronized (children) {
+            children.remove(old);
+            children.add(replacement);
+        }
     }
 
     public String controlPlaneUrl() {
@@ -370,5 +491,26 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Run the local stack from inside the Relaygate repository.");
+    }
+
+    /** One gateway of the stack: its ports and spool folder stay the same when it is started again. */
+    private static final class Gateway {
+
+        final String name;
+
+        final int port;
+
+        final int managementPort;
+
+        final Path spoolDirectory;
+
+        volatile ChildProcess process;
+
+        Gateway(String name, int port, int managementPort, Path spoolDirectory) {
+            this.name = name;
+            this.port = port;
+            this.managementPort = managementPort;
+            this.spoolDirectory = spoolDirectory;
+        }
     }
 }

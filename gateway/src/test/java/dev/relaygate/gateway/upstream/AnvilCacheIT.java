@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -23,6 +24,9 @@ import static org.awaitility.Awaitility.await;
  * every time while its block is above the finalized head, and answered from the cache once enough blocks are mined on
  * top of it; the proof that the gateway no longer asks the node is that it still answers once the node is gone.
  */
+// Closed after the class: with the cache on, its finalized-head checks would keep polling the shared upstream and
+// move the request counts of every later test.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AnvilCacheIT extends GatewayIntegrationTest {
 
     private static final AnvilNode ANVIL = AnvilNode.start();

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -36,6 +37,9 @@ import static org.awaitility.Awaitility.await;
  * The response cache through the whole gateway, with a WireMock upstream whose finalized block is 100 (0x64): what
  * reaches the upstream (WireMock's request count), what the caller gets back, byte for byte, and what is metered.
  */
+// Closed after the class: with the cache on, its finalized-head checks would keep polling the shared upstream and
+// move the request counts of every later test.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ResponseCacheGatewayIT extends GatewayIntegrationTest {
 
     private static final WireMockServer NODE = started();
