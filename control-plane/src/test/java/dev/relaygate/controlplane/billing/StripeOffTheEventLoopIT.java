@@ -59,9 +59,11 @@ class StripeOffTheEventLoopIT extends StripeIntegrationTest {
 
     @Test
     void blockHoundCatchesStripeJavaCalledOnANonBlockingThread() {
+        // Answered after a delay, so that reading it must wait on the socket even on a kept-alive connection an
+        // earlier test opened (a read whose bytes are already there, without connecting, never blocks).
         stripe().stubFor(get(urlEqualTo("/v1/customers/cus_probe")).willReturn(json("""
                 {"id": "cus_probe", "object": "customer", "created": 1767225600, "livemode": false,
-                 "metadata": {}}""")));
+                 "metadata": {}}""").withFixedDelay(300)));
         StripeClient direct = StripeClient.builder().setApiKey(TestStripe.API_KEY).setApiBase(TestStripe.url())
             .build();
 

@@ -49,20 +49,21 @@ class RequestBodyFuzzIT extends IntegrationTest {
     private static Map<String, String> ids;
 
     /** A valid body for each schema, which the cases change one field at a time. */
-    private static final Map<String, String> VALID = Map.of(
-            "CreateOrganizationRequest", "{\"name\":\"fuzz\"}",
-            "UpdateOrganizationRequest", "{\"name\":\"fuzz\"}",
-            "CheckoutRequest", "{\"planId\":\"00000000-0000-0000-0000-00000000f4ee\"}",
-            "AssignPlanRequest", "{\"planId\":\"00000000-0000-0000-0000-00000000f4ee\"}",
-            "CreateApiKeyRequest", "{\"name\":\"fuzz\",\"policy\":{}}",
-            "UpdateApiKeyRequest", "{\"name\":\"fuzz\",\"policy\":{}}",
-            "RotateApiKeyRequest", "{\"gracePeriodSeconds\":60}",
-            "InviteMemberRequest", "{\"subject\":\"fuzz-invitee\",\"role\":\"viewer\"}",
-            "UpdateMemberRequest", "{\"role\":\"viewer\"}",
-            "PlanRequest", "{\"name\":\"fuzz\",\"computeUnitsPerSecond\":10,\"burstComputeUnits\":20,"
+    private static final Map<String, String> VALID = Map.ofEntries(
+            Map.entry("CreateOrganizationRequest", "{\"name\":\"fuzz\"}"),
+            Map.entry("UpdateOrganizationRequest", "{\"name\":\"fuzz\"}"),
+            Map.entry("CheckoutRequest", "{\"planId\":\"00000000-0000-0000-0000-00000000f4ee\"}"),
+            Map.entry("AssignPlanRequest", "{\"planId\":\"00000000-0000-0000-0000-00000000f4ee\"}"),
+            Map.entry("CreateApiKeyRequest", "{\"name\":\"fuzz\",\"policy\":{}}"),
+            Map.entry("UpdateApiKeyRequest", "{\"name\":\"fuzz\",\"policy\":{}}"),
+            Map.entry("RotateApiKeyRequest", "{\"gracePeriodSeconds\":60}"),
+            Map.entry("InviteMemberRequest", "{\"subject\":\"fuzz-invitee\",\"role\":\"viewer\"}"),
+            Map.entry("UpdateMemberRequest", "{\"role\":\"viewer\"}"),
+            Map.entry("PlanRequest", "{\"name\":\"fuzz\",\"computeUnitsPerSecond\":10,\"burstComputeUnits\":20,"
                     + "\"computeUnitsPerMinute\":600,\"monthlyComputeUnits\":1000000,\"maxBatchSize\":10,"
                     + "\"maxBodyBytes\":65536,\"allowedChains\":[],\"methodClasses\":[\"standard\"],"
-                    + "\"publicPlan\":false}");
+                    + "\"publicPlan\":false}"),
+            Map.entry("SetWebhookRequest", "{\"url\":\"http://127.0.0.1:9/hook\",\"rotateSecret\":false}"));
 
     private static final String DEEP_ARRAY = "[".repeat(1000) + "]".repeat(1000);
 
