@@ -14,8 +14,6 @@
 # Environment: DURATION (seconds a run, default 10), ROUNDS (default 3), CONNECTIONS (default "50 8"),
 #              WARMUP (seconds of JIT warm-up per JVM target, default 20), TARGETS (default "a b n c d"),
 #              GATEWAY_JAVA_OPTS (JVM flags for the gateway; default: the ones docs/gateway-config.md recommends),
-#              VARIANT_JAVA_OPTS / VARIANT_ARGS: target (e), a second gateway beside (d) with other JVM flags or
-#              arguments (an A/B in the same run; add "e" to TARGETS),
 #              GATEWAY_ARGS (extra gateway arguments, e.g. tracing or the access log: docs/observability.md#cost),
 #              SKIP_BUILD=1 (use the built jar), REFERENCES (folder of upstream.go and netty-relay/).
 set -euo pipefail
@@ -82,16 +80,6 @@ bench_start_gateway \
   --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT \
   --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/** \
   ${GATEWAY_ARGS:-}
-main_gateway_pid=$gateway_pid
-VARIANT_PORT=18180
-if [[ " $TARGETS " == *" e "* ]]; then
-  # (e): the same gateway beside (d), with VARIANT_JAVA_OPTS and VARIANT_ARGS (an A/B within one run).
-  # shellcheck disable=SC2086
-  GATEWAY_NAME=variant GATEWAY_PORT=$VARIANT_PORT GATEWAY_MANAGEMENT_PORT=18182 \
-    GATEWAY_JAVA_OPTS=${VARIANT_JAVA_OPTS-$GATEWAY_JAVA_OPTS} bench_start_gateway ${VARIANT_ARGS:-}
-  variant_pid=$gateway_pid
-  gateway_pid=$main_gateway_pid
-fi
 
 declare -A url=(
   [a]="http://127.0.0.1:$UPSTREAM_PORT/"
@@ -99,11 +87,10 @@ declare -A url=(
   [n]="http://127.0.0.1:$RELAY_PORT/"
   [c]="http://127.0.0.1:$GATEWAY_PORT/bare/"
   [d]="http://127.0.0.1:$GATEWAY_PORT/v1/bench/$key"
-  [e]="http://127.0.0.1:$VARIANT_PORT/v1/bench/$key"
 )
 declare -A label=(
   [a]="(a) upstream direct" [b]="(b) nginx keep-alive proxy" [n]="(n) plain Reactor Netty relay"
-  [c]="(c) gateway, bare SCG route" [d]="(d) gateway, full hot path" [e]="(e) gateway variant, full hot path"
+  [c]="(c) gateway, bare SCG route" [d]="(d) gateway, full hot path"
 )
 body='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
 for t in $TARGETS; do
@@ -116,7 +103,7 @@ conns() { curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns"; }
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
 
 echo "warming up the JVM targets (JIT, ${WARMUP} s each) ..."
-for t in n c d e; do
+for t in n c d; do
   case " $TARGETS " in *" $t "*) wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[$t]}" >/dev/null;; esac
 done
 
@@ -140,7 +127,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
-variant_rss_kb=$( [ -n "${variant_pid:-}" ] && awk '/VmRSS/ {print $2}' "/proc/$variant_pid/status" || echo 0)
 
 stamp=$(date -u +%Y%m%d-%H%M)
 mkdir -p "$root/load-tests/results"
@@ -160,10 +146,6 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
   echo "../shared/bench/upstream.go (reads every body, keep-alive). $ROUNDS interleaved rounds of ${DURATION} s per target and"
   echo "concurrency, after ${WARMUP} s of warm-up per JVM target; medians, with the range over rounds. The gateway runs with"
   echo "default logging, JVM flags '${GATEWAY_JAVA_OPTS:-none}', extra arguments '${GATEWAY_ARGS:-none}'; its RSS after the run: $((rss_kb / 1024)) MB."
-  if has e; then
-    echo "(e) is a second gateway beside it with JVM flags '${VARIANT_JAVA_OPTS-$GATEWAY_JAVA_OPTS}' and extra arguments"
-    echo "'${VARIANT_ARGS:-none}'; its RSS after the run: $((variant_rss_kb / 1024)) MB."
-  fi
   echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means"
   echo "connection reuse."
   echo
@@ -177,10 +159,6 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
     done
     echo
     if has d && has n && has b; then
-      if has e; then
-        echo "Variant (e): $(ratio "$(col "$c" e 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" e 4)" "$(col "$c" b 4)")× nginx, $(ratio "$(col "$c" e 4)" "$(col "$c" d 4)")× (d); p99 $(col "$c" e 6) ms."
-        echo
-      fi
       echo "Full hot path: $(ratio "$(col "$c" d 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" d 4)" "$(col "$c" b 4)")× nginx; p99 $(col "$c" d 6) ms against the relay's $(col "$c" n 6) ms."
       echo
     fi
