@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.relaygate.gateway.testsupport.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,6 +24,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * what is admitted, what is refused and until when, and what Redis holds (docs/usage-and-quotas.md, "Quotas").
  */
 class QuotaLimiterIT {
+
+    private static final Logger log = LoggerFactory.getLogger(QuotaLimiterIT.class);
+
 
     private static final RateLimitProperties PROPERTIES =
         RateLimitProperties.defaults().withCommandTimeout(Duration.ofSeconds(2));
@@ -124,7 +129,7 @@ class QuotaLimiterIT {
             }
 
             long bound = 2 * (RedisRateLimiter.unsynchronizedTokens(ROOMY, PROPERTIES) + cost);
-            System.out.printf("two instances, quota %d: admitted %d (overshoot %d, bound %d)%n", quota, admitted,
+            log.info("two instances, quota {}: admitted {} (overshoot {}, bound {})", quota, admitted,
                 admitted - quota, bound);
             assertThat(admitted).isBetween(quota - cost, quota + bound);
         }

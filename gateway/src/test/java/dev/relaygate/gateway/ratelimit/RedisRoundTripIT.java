@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.relaygate.gateway.testsupport.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +23,9 @@ import reactor.core.publisher.Mono;
  * after) for a stream of relayed requests: on average at most one per request. See docs/rate-limiting.md.
  */
 class RedisRoundTripIT {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRoundTripIT.class);
+
 
     private static final RateLimitProperties PROPERTIES =
         RateLimitProperties.defaults().withCommandTimeout(Duration.ofSeconds(2));
@@ -68,7 +73,8 @@ class RedisRoundTripIT {
 
         long roundTrips = stats.roundTrips();
         double perRequest = (double) roundTrips / requests;
-        System.out.printf("round trips: %d for %d requests = %.3f per request%n", roundTrips, requests, perRequest);
+        log.info("round trips: {} for {} requests = {} per request", roundTrips, requests,
+            String.format("%.3f", perRequest));
         assertThat(decisions).allMatch(RateLimitDecision::allowed);
         assertThat(perRequest).isLessThanOrEqualTo(1.0);
     }
@@ -94,8 +100,8 @@ class RedisRoundTripIT {
 
         long roundTrips = stats.roundTrips();
         double perRequest = (double) roundTrips / requests;
-        System.out.printf("with quota and key cap: %d round trips for %d requests = %.3f per request (%s)%n",
-            roundTrips, requests, perRequest, stats.calls());
+        log.info("with quota and key cap: {} round trips for {} requests = {} per request ({})",
+            roundTrips, requests, String.format("%.3f", perRequest), stats.calls());
         assertThat(decisions).allMatch(RateLimitDecision::allowed);
         assertThat(perRequest).isLessThanOrEqualTo(1.0);
         assertThat(stats.calls().getOrDefault("incrby", 0L)).as("counters carried by the bucket's syncs").isPositive();
@@ -135,7 +141,7 @@ class RedisRoundTripIT {
         List<RateLimitDecision> decisions = relay(free, requests, Duration.ofMillis(100));
 
         long roundTrips = stats.roundTrips();
-        System.out.printf("free plan: %d round trips for %d requests (%s)%n", roundTrips, requests, stats.calls());
+        log.info("free plan: {} round trips for {} requests ({})", roundTrips, requests, stats.calls());
         assertThat(decisions).allMatch(RateLimitDecision::allowed);
         assertThat((double) roundTrips / requests).isLessThanOrEqualTo(1.0);
     }
@@ -162,7 +168,7 @@ class RedisRoundTripIT {
                 .block(Duration.ofSeconds(60));
 
             long roundTrips = stats.roundTrips();
-            System.out.printf("two instances taking turns: %d round trips for %d requests (%s)%n", roundTrips,
+            log.info("two instances taking turns: {} round trips for {} requests ({})", roundTrips,
                 requests, stats.calls());
             assertThat(decisions).allMatch(RateLimitDecision::allowed);
             assertThat(other.isDegraded()).isFalse();
