@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * The period counters of one organization on this instance: its monthly quota and the daily and monthly caps of
@@ -15,9 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class QuotaTally {
 
-    private final String organizationId;
-
-    private volatile QuotaCounter monthly;
+    private final PeriodCounter monthly;
 
     private final ConcurrentHashMap<String, KeyCounters> keys = new ConcurrentHashMap<>(2);
 
@@ -25,7 +25,8 @@ final class QuotaTally {
     private final Queue<QuotaCounter> retired = new ConcurrentLinkedQueue<>();
 
     QuotaTally(String organizationId) {
-        this.organizationId = organizationId;
+        this.monthly = new PeriodCounter(QuotaPeriods::month,
+                period -> RateLimitKeys.organizationQuota(organizationId, period));
     }
 
     /**
@@ -90,7 +91,7 @@ final class QuotaTally {
      */
     Carried take() {
         List<QuotaCounter> counters = new ArrayList<>(2);
-        QuotaCounter organization = monthly;
+        QuotaCounter organization = monthly.counter;
         if (organization != null) {
             counters.add(organization);
         }
@@ -112,7 +113,7 @@ final class QuotaTally {
 
     /** Whether this tally holds units Redis has not seen (checked when it is dropped from memory). */
     boolean hasPending() {
-        QuotaCounter organization = monthly;
+        QuotaCounter organization = monthly.counter;
         if (organization != null && organization.hasPending()) {
             return true;
         }
@@ -125,19 +126,7 @@ final class QuotaTally {
     }
 
     private QuotaCounter organizationMonthly(long nowMillis) {
-        QuotaCounter current = monthly;
-        if (!QuotaCounter.current(current, nowMillis)) {
-            synchronized (this) {
-                current = monthly;
-                if (!QuotaCounter.current(current, nowMillis)) {
-                    QuotaPeriods.Period period = QuotaPeriods.month(nowMillis);
-                    retire(current);
-                    current = new QuotaCounter(RateLimitKeys.organizationQuota(organizationId, period.id()), period);
-                    monthly = current;
-                }
-            }
-        }
-        return current;
+        return monthly.current(nowMillis);
     }
 
     private KeyCounters key(String keyId) {
@@ -159,53 +148,63 @@ final class QuotaTally {
             retryAfter, limit, state);
     }
 
+    /**
+     * The counter of the current period of one quota: replaced by a new one (its Redis key named after the period)
+     * when the period ends, the old one retired so that its pending units still travel with the next sync.
+     */
+    private final class PeriodCounter {
+
+        private final LongFunction<QuotaPeriods.Period> periodAt;
+
+        private final Function<String, String> redisKey;
+
+        volatile QuotaCounter counter;
+
+        PeriodCounter(LongFunction<QuotaPeriods.Period> periodAt, Function<String, String> redisKey) {
+            this.periodAt = periodAt;
+            this.redisKey = redisKey;
+        }
+
+        QuotaCounter current(long nowMillis) {
+            QuotaCounter current = counter;
+            if (!QuotaCounter.current(current, nowMillis)) {
+                synchronized (this) {
+                    current = counter;
+                    if (!QuotaCounter.current(current, nowMillis)) {
+                        QuotaPeriods.Period period = periodAt.apply(nowMillis);
+                        retire(current);
+                        current = new QuotaCounter(redisKey.apply(period.id()), period);
+                        counter = current;
+                    }
+                }
+            }
+            return current;
+        }
+    }
+
     /** The daily and monthly counters of one capped key. */
     private final class KeyCounters {
 
-        private final String keyId;
+        private final PeriodCounter daily;
 
-        private volatile QuotaCounter daily;
-
-        private volatile QuotaCounter monthly;
+        private final PeriodCounter monthly;
 
         KeyCounters(String keyId) {
-            this.keyId = keyId;
+            this.daily = new PeriodCounter(QuotaPeriods::day, period -> RateLimitKeys.keyDailyQuota(keyId, period));
+            this.monthly = new PeriodCounter(QuotaPeriods::month,
+                    period -> RateLimitKeys.keyMonthlyQuota(keyId, period));
         }
 
         QuotaCounter daily(long nowMillis) {
-            QuotaCounter current = daily;
-            if (!QuotaCounter.current(current, nowMillis)) {
-                synchronized (this) {
-                    current = daily;
-                    if (!QuotaCounter.current(current, nowMillis)) {
-                        QuotaPeriods.Period period = QuotaPeriods.day(nowMillis);
-                        retire(current);
-                        current = new QuotaCounter(RateLimitKeys.keyDailyQuota(keyId, period.id()), period);
-                        daily = current;
-                    }
-                }
-            }
-            return current;
+            return daily.current(nowMillis);
         }
 
         QuotaCounter monthly(long nowMillis) {
-            QuotaCounter current = monthly;
-            if (!QuotaCounter.current(current, nowMillis)) {
-                synchronized (this) {
-                    current = monthly;
-                    if (!QuotaCounter.current(current, nowMillis)) {
-                        QuotaPeriods.Period period = QuotaPeriods.month(nowMillis);
-                        retire(current);
-                        current = new QuotaCounter(RateLimitKeys.keyMonthlyQuota(keyId, period.id()), period);
-                        monthly = current;
-                    }
-                }
-            }
-            return current;
+            return monthly.current(nowMillis);
         }
 
         void collect(List<QuotaCounter> counters) {
-            for (QuotaCounter counter : new QuotaCounter[] {daily, monthly}) {
+            for (QuotaCounter counter : new QuotaCounter[] {daily.counter, monthly.counter}) {
                 if (counter != null && (counter.hasPending() || !counter.synced())) {
                     counters.add(counter);
                 }
@@ -213,8 +212,8 @@ final class QuotaTally {
         }
 
         boolean hasPending() {
-            QuotaCounter d = daily;
-            QuotaCounter m = monthly;
+            QuotaCounter d = daily.counter;
+            QuotaCounter m = monthly.counter;
             return d != null && d.hasPending() || m != null && m.hasPending();
         }
     }
