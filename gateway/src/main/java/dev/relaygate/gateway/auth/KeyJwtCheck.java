@@ -13,7 +13,8 @@ public final class KeyJwtCheck {
 
     private final KeyJwtVerifier verifier;
 
-    private final Cache<String, Optional<KeyJwtKeys>> parsedKeys = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, Optional<KeyJwtKeys>> parsedKeys =
+        Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
 
     public KeyJwtCheck(KeyJwtVerifier verifier) {
         this.verifier = verifier;

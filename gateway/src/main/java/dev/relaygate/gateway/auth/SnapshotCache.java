@@ -46,6 +46,7 @@ public final class SnapshotCache<T> {
         long found = properties.timeToLive().plus(STALE_GRACE).toNanos();
         long absent = properties.negativeTimeToLive().toNanos();
         this.cache = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumSize(properties.maximumSize())
             .recordStats()
             .refreshAfterWrite(properties.timeToLive())

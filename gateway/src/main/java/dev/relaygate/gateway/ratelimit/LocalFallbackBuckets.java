@@ -25,6 +25,7 @@ final class LocalFallbackBuckets {
         this.clock = clock;
         this.instanceCount = instanceCount;
         this.buckets = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumSize(maxBuckets)
             // An idle fallback bucket would be full again by now: dropping it loses nothing.
             .expireAfterAccess(Duration.ofMinutes(2))

@@ -93,7 +93,7 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
         this.commands = Objects.requireNonNull(commands, "commands");
         this.tallies = Objects.requireNonNull(tallies, "tallies");
         this.expiration = expiration;
-        this.lastSeen = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfterAccess(idleExpiry).build();
+        this.lastSeen = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxBuckets).expireAfterAccess(idleExpiry).build();
     }
 
     @Override

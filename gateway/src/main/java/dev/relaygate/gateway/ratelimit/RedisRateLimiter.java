@@ -82,10 +82,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             properties.maxCachedBuckets(), properties.idleBucketExpiry())
             .asAsync();
         this.proxies = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumSize(properties.maxCachedBuckets())
             .expireAfterAccess(properties.idleBucketExpiry())
             .build();
         this.tallies = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumSize(properties.maxCachedBuckets())
             .expireAfterAccess(properties.idleBucketExpiry())
             .removalListener((String organization, QuotaTally tally, RemovalCause cause) -> flushDropped(tally))

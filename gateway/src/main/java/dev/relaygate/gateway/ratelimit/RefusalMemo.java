@@ -17,6 +17,7 @@ final class RefusalMemo {
 
     RefusalMemo(long maxEntries) {
         this.refusals = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumSize(maxEntries)
             .expireAfterWrite(RateLimitDecision.MAX_RETRY_AFTER.plusSeconds(1))
             .build();

@@ -109,6 +109,7 @@ public final class ResponseCache implements AutoCloseable {
         this.expiry = SetArgs.Builder.px(properties.timeToLive().toMillis());
         this.nanoTime = nanoTime;
         this.front = Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(properties.frontMaxSize().toBytes())
             .weigher((String key, byte[] result) -> key.length() + result.length + ENTRY_OVERHEAD)
             .expireAfterWrite(properties.timeToLive())
