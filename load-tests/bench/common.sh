@@ -10,11 +10,15 @@ bench_build_gateway() {
   jar=$(ls gateway/target/gateway-*-exec.jar)
 }
 
-# Builds (from a copy: the references folder may be read-only) and starts the body-reading upstream of REFERENCES.
+# Builds (from a copy: the references folder may be read-only) and starts the body-reading upstream of REFERENCES on
+# the given port (default UPSTREAM_PORT); a second call with another port starts a second upstream.
 bench_start_upstream() {
-  cp "$REFERENCES/upstream.go" "$work/upstream.go"
-  (cd "$work" && GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/upstream" upstream.go)
-  "$work/upstream" -addr "127.0.0.1:$UPSTREAM_PORT" > "$work/upstream.log" 2>&1 &
+  local port=${1:-$UPSTREAM_PORT}
+  if [ ! -x "$work/upstream" ]; then
+    cp "$REFERENCES/upstream.go" "$work/upstream.go"
+    (cd "$work" && GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/upstream" upstream.go)
+  fi
+  "$work/upstream" -addr "127.0.0.1:$port" > "$work/upstream-$port.log" 2>&1 &
   pids+=($!)
 }
 
@@ -28,21 +32,23 @@ bench_start_redis() {
 }
 
 # Starts the gateway as a user starts it (default logging, GATEWAY_JAVA_OPTS, MALLOC_ARENA_MAX=2) with the chain
-# "bench" on the upstream, plus any extra arguments; waits until it is healthy; sets gateway_pid.
+# "bench" on the upstream, plus any extra arguments; waits until it is healthy; sets gateway_pid. GATEWAY_NAME (default
+# "gateway") names its log and usage spool in $work, so that a second gateway can run beside the first.
 bench_start_gateway() {
+  local name=${GATEWAY_NAME:-gateway}
   # shellcheck disable=SC2086
   MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
     --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
     --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
-    --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/usage-spool" \
+    --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/$name-usage-spool" \
     --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
     --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
-    "$@" > "$work/gateway.log" 2>&1 &
+    "$@" > "$work/$name.log" 2>&1 &
   gateway_pid=$!
   pids+=($gateway_pid)
   for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
-  echo "gateway did not start:"; tail -40 "$work/gateway.log"; exit 1
+  echo "$name did not start:"; tail -40 "$work/$name.log"; exit 1
 }

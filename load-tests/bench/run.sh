@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Relaygate gateway benchmark: wrk against five targets, interleaved in one session, on loopback only.
+# Relaygate gateway benchmark: wrk against seven targets, interleaved in one session, on loopback only.
 #   (a) the upstream directly (a JSON-RPC node stand-in that reads every body)
 #   (b) nginx as a keep-alive reverse proxy          (n) the plain Reactor Netty relay: the JVM ceiling
 #   (c) the gateway, bare SCG route                   (d) the gateway, full Relaygate hot path with a valid key
+#   (u) as (d) on a second gateway with usage recording off (relaygate.usage.enabled=false): what metering costs
+#   (m) as (d) on a chain with two upstreams (two instances of the same upstream): what routing over a pool costs
 # For each it records requests/s, p50 and p99 latency at 50 and at 8 connections, and how many upstream
 # connections were opened during the run (connection reuse check), then writes a markdown table to
 # load-tests/results/.
@@ -12,10 +14,11 @@
 #   apt-get install -y wrk nginx-light redis-server golang-go curl
 #
 # Environment: DURATION (seconds a run, default 10), ROUNDS (default 3), CONNECTIONS (default "50 8"),
-#              WARMUP (seconds of JIT warm-up per JVM target, default 20), TARGETS (default "a b n c d"),
+#              WARMUP (seconds of JIT warm-up per JVM target, default 30), TARGETS (default "a b n c d u m"),
 #              GATEWAY_JAVA_OPTS (JVM flags for the gateway; default: the ones docs/gateway-config.md recommends),
 #              GATEWAY_ARGS (extra gateway arguments, e.g. tracing or the access log: docs/observability.md#cost),
-#              SKIP_BUILD=1 (use the built jar), REFERENCES (folder of upstream.go and netty-relay/).
+#              SKIP_BUILD=1 (use the built jar), REFERENCES (folder of upstream.go and netty-relay/),
+#              RESULT_FILE / RAW_FILE (where the table and the raw runs go; default load-tests/results/bench-<date>.md).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -24,16 +27,19 @@ cd "$root"
 
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-20}
+WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-"50 8"}
-TARGETS=${TARGETS:-"a b n c d"}
+TARGETS=${TARGETS:-"a b n c d u m"}
 REFERENCES=${REFERENCES:-$root/../shared/bench}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS-$(cat "$root/deploy/gateway.jvm.options" | grep -v '^#' | xargs)}
 UPSTREAM_PORT=18545
+UPSTREAM2_PORT=18546
 PROXY_PORT=18081
 RELAY_PORT=18095
 GATEWAY_PORT=18080
 GATEWAY_MANAGEMENT_PORT=18082
+NO_USAGE_PORT=18180
+NO_USAGE_MANAGEMENT_PORT=18182
 REDIS_PORT=16390
 
 for tool in wrk nginx redis-server redis-cli curl go; do
@@ -54,6 +60,7 @@ trap cleanup EXIT INT TERM
 . "$here/common.sh"
 bench_build_gateway
 bench_start_upstream
+bench_start_upstream "$UPSTREAM2_PORT"
 # The reference relay is built from a copy, like the upstream.
 cp -r "$REFERENCES/netty-relay" "$work/netty-relay"
 ./mvnw -B -q -ntp -f "$work/netty-relay/pom.xml" -DskipTests package
@@ -79,7 +86,19 @@ bench_start_gateway \
   --spring.cloud.gateway.server.webflux.routes[0].id=bare \
   --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT \
   --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/** \
+  --relaygate.chains[1].id=bench2 --relaygate.chains[1].family=evm \
+  --relaygate.chains[1].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
+  --relaygate.chains[1].upstreams[1].url=http://127.0.0.1:$UPSTREAM2_PORT/ \
   ${GATEWAY_ARGS:-}
+main_gateway_pid=$gateway_pid
+if [[ " $TARGETS " == *" u "* ]]; then
+  # (u): the same gateway, same flags, beside (d), with usage recording off.
+  # shellcheck disable=SC2086
+  GATEWAY_NAME=no-usage GATEWAY_PORT=$NO_USAGE_PORT GATEWAY_MANAGEMENT_PORT=$NO_USAGE_MANAGEMENT_PORT \
+    bench_start_gateway --relaygate.usage.enabled=false ${GATEWAY_ARGS:-}
+  no_usage_pid=$gateway_pid
+  gateway_pid=$main_gateway_pid
+fi
 
 declare -A url=(
   [a]="http://127.0.0.1:$UPSTREAM_PORT/"
@@ -87,23 +106,26 @@ declare -A url=(
   [n]="http://127.0.0.1:$RELAY_PORT/"
   [c]="http://127.0.0.1:$GATEWAY_PORT/bare/"
   [d]="http://127.0.0.1:$GATEWAY_PORT/v1/bench/$key"
+  [u]="http://127.0.0.1:$NO_USAGE_PORT/v1/bench/$key"
+  [m]="http://127.0.0.1:$GATEWAY_PORT/v1/bench2/$key"
 )
 declare -A label=(
   [a]="(a) upstream direct" [b]="(b) nginx keep-alive proxy" [n]="(n) plain Reactor Netty relay"
   [c]="(c) gateway, bare SCG route" [d]="(d) gateway, full hot path"
+  [u]="(u) full hot path, usage off" [m]="(m) full hot path, 2 upstreams"
 )
 body='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
 for t in $TARGETS; do
   answer=$(curl -fs -X POST -H 'Content-Type: application/json' -d "$body" "${url[$t]}") \
-    || { echo "target $t does not answer 200"; tail -20 "$work/gateway.log"; exit 1; }
+    || { echo "target $t does not answer 200"; tail -20 "$work"/*.log; exit 1; }
   case "$answer" in *'"result"'*) ;; *) echo "target $t answered: $answer"; exit 1;; esac
 done
 
-conns() { curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns"; }
+conns() { echo $(( $(curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns") + $(curl -fs "http://127.0.0.1:$UPSTREAM2_PORT/__conns") )); }
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
 
 echo "warming up the JVM targets (JIT, ${WARMUP} s each) ..."
-for t in n c d; do
+for t in n c d u m; do
   case " $TARGETS " in *" $t "*) wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[$t]}" >/dev/null;; esac
 done
 
@@ -127,14 +149,17 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
+no_usage_rss_kb=$( [ -n "${no_usage_pid:-}" ] && awk '/VmRSS/ {print $2}' "/proc/$no_usage_pid/status" || echo 0)
 
 stamp=$(date -u +%Y%m%d-%H%M)
 mkdir -p "$root/load-tests/results"
-out="$root/load-tests/results/bench-$stamp.md"
+out=${RESULT_FILE:-$root/load-tests/results/bench-$stamp.md}
+[ -n "${RAW_FILE:-}" ] && cp "$raw" "$RAW_FILE"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 spread() { sort -g | awk '{a[NR]=$1} END {printf "%.0f–%.0f", a[1], a[NR]}'; }
 col() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | median; }
 range() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | spread; }
+cost() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.1f", 100*(1-x/y); else print "–" }'; }
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.2f", x/y; else print "–" }'; }
 has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
 {
@@ -146,6 +171,7 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
   echo "../shared/bench/upstream.go (reads every body, keep-alive). $ROUNDS interleaved rounds of ${DURATION} s per target and"
   echo "concurrency, after ${WARMUP} s of warm-up per JVM target; medians, with the range over rounds. The gateway runs with"
   echo "default logging, JVM flags '${GATEWAY_JAVA_OPTS:-none}', extra arguments '${GATEWAY_ARGS:-none}'; its RSS after the run: $((rss_kb / 1024)) MB."
+  if has u; then echo "(u) is a second gateway beside it, same flags, with \`--relaygate.usage.enabled=false\`; its RSS: $((no_usage_rss_kb / 1024)) MB."; fi
   echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means"
   echo "connection reuse."
   echo
@@ -160,6 +186,14 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
     echo
     if has d && has n && has b; then
       echo "Full hot path: $(ratio "$(col "$c" d 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" d 4)" "$(col "$c" b 4)")× nginx; p99 $(col "$c" d 6) ms against the relay's $(col "$c" n 6) ms."
+      echo
+    fi
+    if has d && has u; then
+      echo "Usage recording: (d) at $(ratio "$(col "$c" d 4)" "$(col "$c" u 4)")× (u), the same path with usage off (cost $(cost "$(col "$c" d 4)" "$(col "$c" u 4)") %)."
+      echo
+    fi
+    if has d && has m; then
+      echo "Two upstreams: (m) at $(ratio "$(col "$c" m 4)" "$(col "$c" d 4)")× (d), $(ratio "$(col "$c" m 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" m 4)" "$(col "$c" b 4)")× nginx."
       echo
     fi
   done
