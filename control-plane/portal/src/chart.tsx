@@ -17,12 +17,13 @@ export function BarChart(props: { labels: string[]; series: Series[]; unit: stri
   const height = 240;
   const left = 56;
   const bottom = 28;
+  const top = 12;
   const n = props.labels.length;
   const totals = props.labels.map((_, i) => props.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
   const step = (width - left) / Math.max(n, 1);
   const barWidth = Math.max(2, step * 0.7);
-  const y = (v: number) => (height - bottom) * (1 - v / max);
+  const y = (v: number) => top + (height - bottom - top) * (1 - v / max);
   const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));
   const every = Math.max(1, Math.ceil(n / 8));
   const summary = `${props.title}: ${n} buckets, highest ${max.toLocaleString()} ${props.unit}, total `
@@ -38,16 +39,16 @@ export function BarChart(props: { labels: string[]; series: Series[]; unit: stri
           </g>
         ))}
         {props.labels.map((label, i) => {
-          let top = height - bottom;
+          let stackTop = height - bottom;
           return (
             <g key={i}>
               {props.series.map((s, k) => {
                 const v = s.values[i] ?? 0;
                 if (v <= 0) return null;
                 const h = (height - bottom) - y(v);
-                top -= h;
+                stackTop -= h;
                 return (
-                  <rect key={s.name} x={left + i * step + (step - barWidth) / 2} y={top} width={barWidth}
+                  <rect key={s.name} x={left + i * step + (step - barWidth) / 2} y={stackTop} width={barWidth}
                     height={Math.max(h, 1)} fill={colour(k)}>
                     <title>{`${label} · ${s.name}: ${v.toLocaleString()} ${props.unit}`}</title>
                   </rect>

@@ -18,7 +18,7 @@ export function AuditPage({ organization }: { organization: Organization }) {
         <button type="submit">Filter</button>
       </form>
       <ProblemBox error={log.error} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit log entries">
         <table>
           <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Change</th></tr></thead>
           <tbody>

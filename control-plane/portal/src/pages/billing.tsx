@@ -74,7 +74,7 @@ function Invoices({ base }: { base: string }) {
     <section aria-labelledby="invoices-title" class="card">
       <h2 id="invoices-title">Invoices</h2>
       <ProblemBox error={invoices.error} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Invoices">
         <table>
           <thead><tr><th scope="col">Number</th><th scope="col">Date</th><th scope="col">Status</th><th scope="col">Amount</th><th scope="col">Links</th></tr></thead>
           <tbody>

@@ -35,7 +35,7 @@ export function KeysPage({ organization }: { organization: Organization }) {
         </label>
       </div>
       <ProblemBox error={keys.error} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Keys">
         <table>
           <thead>
             <tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Status</th>

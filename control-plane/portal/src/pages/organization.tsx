@@ -1,14 +1,20 @@
 // The organization: its name and plan, a new organization, and its members (invite by subject or e-mail, roles).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get, idempotencyKey, query, send, type Page } from '../api';
 import { Dialog, formatTime, ProblemBox, useAction, usePaged } from '../ui';
-import { ROLES, type Member, type Organization, type Role } from '../types';
+import { ROLES, type Member, type Organization, type Plan, type Role } from '../types';
 
 const MANAGERS = ['owner', 'admin'];
 
 export function OrganizationPage(props: { organization: Organization; onChanged: () => void; onCreated: (id: string) => void }) {
   const organization = props.organization;
   const canManage = MANAGERS.includes(organization.role ?? '');
+  const [plan, setPlan] = useState<Plan | null>(null);
+  useEffect(() => {
+    setPlan(null);
+    // Public live plans are readable by any user; an archived or private plan shows by its id only.
+    get<Plan>(`/v1/plans/${organization.planId}`).then(setPlan).catch(() => setPlan(null));
+  }, [organization.planId]);
   return (
     <section aria-labelledby="org-title">
       <h1 id="org-title">Organization</h1>
@@ -16,7 +22,8 @@ export function OrganizationPage(props: { organization: Organization; onChanged:
         <dl class="facts">
           <div><dt>Name</dt><dd>{organization.name}</dd></div>
           <div><dt>Your role</dt><dd>{organization.role ?? '—'}</dd></div>
-          <div><dt>Plan id</dt><dd><code>{organization.planId}</code></dd></div>
+          <div><dt>Plan</dt><dd>{plan ? `${plan.name} (${plan.monthlyComputeUnits.toLocaleString()} CU a month)`
+            : <code>{organization.planId}</code>}</dd></div>
           <div><dt>Organization id</dt><dd><code>{organization.id}</code></dd></div>
           <div><dt>Created</dt><dd>{formatTime(organization.createdAt)}</dd></div>
         </dl>
@@ -61,7 +68,7 @@ function Members({ organization, canManage }: { organization: Organization; canM
       {canManage && <Invite base={base} onInvited={members.reload} />}
       <ProblemBox error={members.error} />
       <ProblemBox error={change.error} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Members">
         <table>
           <thead><tr><th scope="col">Member</th><th scope="col">Status</th><th scope="col">Role</th>
             <th scope="col">Since</th>{canManage && <th scope="col">Actions</th>}</tr></thead>

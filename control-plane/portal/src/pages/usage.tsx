@@ -100,7 +100,7 @@ export function UsagePage({ organization }: { organization: Organization }) {
             unit={metric === 'calls' ? 'calls' : 'CU'} />}
           <details>
             <summary>Figures ({report.rows.length} rows)</summary>
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Usage figures">
               <table>
                 <thead><tr><th scope="col">Start</th>{report.groupBy && <th scope="col">{report.groupBy}</th>}
                   <th scope="col">Calls</th><th scope="col">Compute units</th><th scope="col">Errors</th><th scope="col">Rate limited</th></tr></thead>

@@ -90,7 +90,7 @@ class PortalEndToEndIT {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--lang=en-GB");
+                "--window-size=1280,1000", "--lang=en-GB");
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
             .usingAnyFreePort()
@@ -141,6 +141,21 @@ class PortalEndToEndIT {
         checkAccessibility("keys with the new secret");
         screenshot("keys-created");
 
+        // The policy editor: a mistake comes back as the API's problem, naming the field; then a valid policy saves.
+        click(By.xpath("//button[text()='I have stored it']"));
+        click(By.cssSelector("button[aria-label='Edit policy of browser dapp']"));
+        WebElement cidrs = awaitElement(By.xpath("//label[span[text()='Allowed addresses (CIDR)']]/textarea"));
+        cidrs.sendKeys("not-an-address");
+        browser.findElement(By.xpath("//label[span[text()='Allowed chains']]/textarea")).sendKeys("anvil");
+        browser.findElement(By.xpath("//label[span[starts-with(text(), 'Daily cap')]]/input")).sendKeys("100000");
+        click(By.xpath("//button[text()='Save policy']"));
+        awaitText(By.cssSelector("dialog .problem"), "policy.allowedCidrs[0]");
+        checkAccessibility("policy editor with a problem");
+        screenshot("policy-editor");
+        cidrs.clear();
+        click(By.xpath("//button[text()='Save policy']"));
+        await().atMost(WAIT).until(() -> browser.findElements(By.cssSelector("dialog[open]")).isEmpty());
+
         HttpResponse<String> call = blockNumber(secret);
         assertThat(call.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(call.body()).has("result")).isTrue();
@@ -153,11 +168,18 @@ class PortalEndToEndIT {
             assertThat(browser.findElement(By.cssSelector("dd[data-total='calls']")).getText()).isEqualTo("1");
         });
         assertThat(browser.findElements(By.cssSelector(".chart svg rect"))).as("a bar for the call").isNotEmpty();
+        awaitText(By.id("quota-title"), "Quota");
+        assertThat(browser.findElement(By.xpath("//section[h2[@id='quota-title']]")).getText())
+            .as("the key's daily cap from the policy editor").contains("browser dapp", "of 100,000 compute units");
         checkAccessibility("usage");
         screenshot("usage");
 
         click(By.linkText("Organization"));
         awaitText(By.cssSelector("tbody"), "ada");
+        browser.findElement(By.xpath("//label[span[text()='E-mail address']]/input")).sendKeys("bob@example.com");
+        click(By.xpath("//button[text()='Invite']"));
+        awaitText(By.cssSelector("tbody"), "bob@example.com");
+        assertThat(browser.findElement(By.cssSelector("tbody")).getText()).contains("invited");
         checkAccessibility("organization");
         screenshot("organization");
 
