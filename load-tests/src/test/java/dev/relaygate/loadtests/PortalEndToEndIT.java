@@ -151,8 +151,11 @@ class PortalEndToEndIT {
         click(By.xpath("//button[text()='Save policy']"));
         awaitText(By.cssSelector("dialog .problem"), "policy.allowedCidrs[0]");
         checkAccessibility("policy editor with a problem");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.cssSelector("dialog .problem")));
         screenshot("policy-editor");
-        cidrs.clear();
+        // As a user deletes text (WebElement.clear() sends no input event, so the page would not see it).
+        cidrs.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
         click(By.xpath("//button[text()='Save policy']"));
         await().atMost(WAIT).until(() -> browser.findElements(By.cssSelector("dialog[open]")).isEmpty());
 
