@@ -40,8 +40,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The customer portal in a real headless Chromium on the real local stack (issue #21): a developer signs in through
  * the stack's development OIDC provider (authorization code + PKCE, as with a real provider), the first sign-in
- * creates their organization, they create a key, the test calls the gateway with the secret the page showed, the
- * call appears in the usage chart, they revoke the key and the gateway refuses it. Every page passes axe-core with
+ * creates their organization, they create a key and edit its policy, the test calls the gateway with the secret the
+ * page showed, the call appears in the usage chart, they rotate the key (the gateway then takes only the new secret),
+ * revoke it, and the gateway refuses it. Every page passes axe-core with
  * no serious or critical violation, and a screenshot of each is written for docs/portal.md.
  */
 class PortalEndToEndIT {
@@ -134,8 +135,7 @@ class PortalEndToEndIT {
         name.sendKeys("browser dapp");
         click(By.xpath("//button[text()='Create key']"));
         WebElement secretField = awaitElement(By.id("issued-secret"));
-        String secret = secretField.getDomAttribute("value") != null ? secretField.getDomAttribute("value")
-                : secretField.getDomProperty("value");
+        String secret = secretField.getDomProperty("value");
         assertThat(secret).startsWith("rgk_");
         awaitText(By.cssSelector("tbody"), "browser dapp");
         checkAccessibility("keys with the new secret");
@@ -197,8 +197,20 @@ class PortalEndToEndIT {
         checkAccessibility("audit log");
         screenshot("audit-log");
 
-        // Revoke with the keyboard alone: the dialog takes focus, Enter confirms.
+        // Rotate without grace: the page shows the new secret once; the gateway takes it and refuses the old one.
         click(By.linkText("API keys"));
+        click(By.cssSelector("button[aria-label='Rotate browser dapp']"));
+        WebElement grace = awaitElement(By.xpath("//dialog//label[span[starts-with(text(), 'Grace period')]]/input"));
+        grace.sendKeys(Keys.chord(Keys.CONTROL, "a"), "0");
+        click(By.xpath("//dialog//button[text()='Rotate']"));
+        awaitText(By.cssSelector(".secret h2"), "New secret of browser dapp");
+        String rotated = browser.findElement(By.id("issued-secret")).getDomProperty("value");
+        assertThat(rotated).startsWith("rgk_").isNotEqualTo(secret);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(blockNumber(secret).statusCode()).isEqualTo(401));
+        assertThat(blockNumber(rotated).statusCode()).isEqualTo(200);
+        click(By.xpath("//button[text()='I have stored it']"));
+
+        // Revoke with the keyboard alone: the dialog takes focus, Enter confirms.
         WebElement revoke = awaitElement(By.cssSelector("button[aria-label='Revoke browser dapp']"));
         revoke.sendKeys(Keys.ENTER);
         WebElement confirm = awaitElement(By.xpath("//dialog//button[text()='Revoke key']"));
@@ -208,7 +220,7 @@ class PortalEndToEndIT {
         await().atMost(WAIT).until(() -> !browser.findElement(By.cssSelector("tbody")).getText().contains("browser dapp"));
 
         await().atMost(WAIT).untilAsserted(() -> {
-            HttpResponse<String> refused = blockNumber(secret);
+            HttpResponse<String> refused = blockNumber(rotated);
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(JSON.readTree(refused.body()).get("error").get("code").asInt()).isEqualTo(-32001);
         });
