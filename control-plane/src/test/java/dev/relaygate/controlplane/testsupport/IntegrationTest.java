@@ -79,7 +79,14 @@ public abstract class IntegrationTest {
         registry.add("relaygate.notifications.max-backoff", () -> "2s");
         registry.add("relaygate.notifications.max-attempts", () -> "3");
         registry.add("relaygate.notifications.timeout", () -> "5s");
+        // The portal's sign-in settings, only ever handed to a browser: nothing here is called.
+        registry.add("relaygate.portal.sign-in.authorization-endpoint", () -> PORTAL_ISSUER + "/authorize");
+        registry.add("relaygate.portal.sign-in.token-endpoint", () -> PORTAL_ISSUER + "/oauth/token");
+        registry.add("relaygate.portal.sign-in.client-id", () -> "portal-it");
     }
+
+    /** The identity provider the portal's configuration names (a reserved name: nothing answers there). */
+    protected static final String PORTAL_ISSUER = "https://id.example.test:8443";
 
     @BeforeEach
     void baseSetUp() {

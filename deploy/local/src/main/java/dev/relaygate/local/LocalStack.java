@@ -3,6 +3,7 @@ package dev.relaygate.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ public final class LocalStack implements AutoCloseable {
 
     private int controlPlaneManagementPort;
 
+    private DevIdentityProvider identityProvider;
+
     private boolean closed;
 
     private LocalStack(StackOptions options) {
@@ -99,6 +102,7 @@ public final class LocalStack implements AutoCloseable {
         redis = track(redisStart.join());
         track(anvilStart.join());
 
+        identityProvider = track(DevIdentityProvider.start(Ports.pick(fixed, 8092), tokens(), URI.create(portalUrl())));
         controlPlane = service("control-plane", controlPlaneArguments(), options.controlPlaneEnvironment());
         children.add(controlPlane);
         running.add(() -> stopIfRunning(controlPlane));
@@ -138,7 +142,10 @@ public final class LocalStack implements AutoCloseable {
                 "--relaygate.security.jwt.hmac-secret=" + secrets.jwtSecret(),
                 "--relaygate.security.jwt.issuer=" + DevTokens.ISSUER,
                 "--relaygate.security.jwt.audience=" + DevTokens.AUDIENCE,
-                "--relaygate.internal.token=" + secrets.internalToken());
+                "--relaygate.internal.token=" + secrets.internalToken(),
+                "--relaygate.portal.sign-in.authorization-endpoint=" + identityProvider.authorizationEndpoint(),
+                "--relaygate.portal.sign-in.token-endpoint=" + identityProvider.tokenEndpoint(),
+                "--relaygate.portal.sign-in.client-id=" + DevIdentityProvider.CLIENT_ID);
     }
 
     private List<String> gatewayArguments(Gateway gateway, Map<String, String> properties) {
@@ -357,6 +364,11 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + controlPlanePort;
     }
 
+    /** The customer portal's page, whose sign-in is the stack's development identity provider. */
+    public String portalUrl() {
+        return controlPlaneUrl() + "/portal/";
+    }
+
     public String anvilUrl() {
         return "http://127.0.0.1:" + anvilPort;
     }
@@ -463,6 +475,7 @@ public final class LocalStack implements AutoCloseable {
 
                   gateway        %s/v1/anvil/{apiKey}   (actuator %s/actuator)
                   control plane  %s/v1   (OpenAPI %s/v3/api-docs)
+                  portal         %s   (development sign-in: any user id, no password)
                   anvil          %s   (chain id %d)
                   postgres       %s
                   redis          %s
@@ -477,7 +490,7 @@ public final class LocalStack implements AutoCloseable {
                   export RELAYGATE_TOKEN=%s
                   curl -s -H "Authorization: Bearer $RELAYGATE_TOKEN" %s/v1/organizations/%s/keys
                 """.formatted(startedMillis / 1000.0, gatewayUrl(), gatewayManagementUrl(), controlPlaneUrl(),
-                controlPlaneUrl(), anvilUrl(), Anvil.CHAIN_ID, postgres.describe(), redis.describe(),
+                controlPlaneUrl(), portalUrl(), anvilUrl(), Anvil.CHAIN_ID, postgres.describe(), redis.describe(),
                 options.dataDir(), organizationId, demoKey, gatewayUrl(), demoKey, adminToken, controlPlaneUrl(),
                 organizationId);
     }
