@@ -8,7 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
@@ -25,7 +24,8 @@ import dev.relaygate.gateway.config.RedisConnections;
 /**
  * Listens on {@code rg:invalidations} and evicts the snapshots the control plane announces as changed. Lettuce
  * re-subscribes after a reconnect, but announcements sent while disconnected are lost, so every (re)connect
- * drops both caches: the next use of each key reads it afresh.
+ * drops both caches: the next use of each key reads it afresh. On a Redis Cluster the subscription is on one node,
+ * which hears what the control plane publishes on any node (classic pub/sub is broadcast over the cluster bus).
  */
 public final class InvalidationListener implements SmartLifecycle {
 
@@ -66,7 +66,7 @@ public final class InvalidationListener implements SmartLifecycle {
 
     @Override
     public void start() {
-        redis.client().addListener(new RedisConnectionStateListener() {
+        redis.deployment().addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
                 keys.invalidateAll();
@@ -74,7 +74,7 @@ public final class InvalidationListener implements SmartLifecycle {
                 watchers.forEach(SnapshotChanges::allChanged);
             }
         });
-        subscription = Mono.fromCompletionStage(() -> redis.client().connectPubSubAsync(StringCodec.UTF8, redis.uri()))
+        subscription = Mono.fromCompletionStage(() -> redis.deployment().connectPubSubAsync())
             .flatMap(pubSub -> {
                 pubSub.addListener(new RedisPubSubAdapter<>() {
                     @Override

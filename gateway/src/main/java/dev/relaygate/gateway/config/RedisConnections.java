@@ -3,12 +3,9 @@ package dev.relaygate.gateway.config;
 import java.time.Duration;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import reactor.core.publisher.Mono;
@@ -21,42 +18,35 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisConnections implements AutoCloseable {
 
-    private final RedisClient client;
+    private final RedisDeployment deployment;
 
-    private final RedisURI uri;
-
-    private final Mono<StatefulRedisConnection<String, String>> connection;
+    private final Mono<RedisLink<String>> connection;
 
     public RedisConnections(RedisProperties properties, ClientResources resources) {
-        this.uri = RedisURI.create(properties.url());
-        this.uri.setTimeout(properties.commandTimeout());
-        this.client = RedisClient.create(resources, uri);
-        this.client.setOptions(ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()))
-            .socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).keepAlive(true).build())
-            .build());
-        this.connection = Mono.fromCompletionStage(() -> client.connectAsync(StringCodec.UTF8, uri))
+        this.deployment = RedisDeployment.create(properties, properties.commandTimeout(), resources,
+            ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).keepAlive(true)
+                    .build())
+                .build());
+        this.connection = Mono.fromCompletionStage(() -> deployment.connectAsync(StringCodec.UTF8))
             .cache(connected -> Duration.ofMillis(Long.MAX_VALUE), failed -> Duration.ZERO, () -> Duration.ZERO);
     }
 
-    /** The client, for connections of their own (pub/sub, buckets). */
-    public RedisClient client() {
-        return client;
-    }
-
-    public RedisURI uri() {
-        return uri;
+    /** The client, for connections of their own (pub/sub, the response cache). */
+    public RedisDeployment deployment() {
+        return deployment;
     }
 
     /** Reactive commands on the shared connection; errors when Redis cannot be reached. */
-    public Mono<RedisReactiveCommands<String, String>> commands() {
-        return connection.map(StatefulRedisConnection::reactive);
+    public Mono<RedisClusterReactiveCommands<String, String>> commands() {
+        return connection.map(RedisLink::reactive);
     }
 
     @Override
     public void close() {
-        client.shutdownAsync();
+        deployment.shutdownAsync();
     }
 }

@@ -149,6 +149,6 @@ class HotPathConfiguration {
     @Bean(destroyMethod = "close")
     ResponseCache responseCache(ResponseCacheProperties properties, ChainProperties chains, FinalizedHeads finalizedHeads,
             RedisConnections redis, MeterRegistry meters) {
-        return new ResponseCache(properties, chains, finalizedHeads::of, redis.client(), redis.uri(), meters);
+        return new ResponseCache(properties, chains, finalizedHeads::of, redis.deployment(), meters);
     }
 }

@@ -26,7 +26,7 @@ import io.github.bucket4j.distributed.remote.RemoteBucketState;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * A bucket4j compare-and-swap proxy manager over Lettuce that spends <b>one</b> Redis round trip per uncontended
@@ -48,7 +48,9 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
      * time to live in ms (0 = none), then for counter j (KEYS[j + 1]) ARGV[2 + 2j] the units to add and
      * ARGV[3 + 2j] its expiry (unix seconds, set when the counter is created). Answers {1, "", totals...} when
      * swapped, else {0, current state or "", totals...}. The counters are added to whether or not the swap
-     * succeeds: they count admitted units, which the swap does not decide.
+     * succeeds: they count admitted units, which the swap does not decide. On a Redis Cluster every key a script
+     * touches must lie in one slot: the counters it carries are its organization's, and the organization's hash tag
+     * puts them in its bucket's slot ({@link RateLimitKeys}).
      */
     private static final String SWAP = """
         local answer = {0, ''}
@@ -79,7 +81,7 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
 
     private static final byte[] ABSENT = new byte[0];
 
-    private final Supplier<RedisAsyncCommands<String, byte[]>> commands;
+    private final Supplier<RedisClusterAsyncCommands<String, byte[]>> commands;
     /** The quota counters a bucket's sync carries, or null; looked up per swap, not per request. */
     private final Function<String, QuotaTally> tallies;
     private final ExpirationAfterWriteStrategy expiration;
@@ -87,7 +89,7 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
     private final Cache<String, byte[]> lastSeen;
 
     /** @param commands Redis commands; may throw while no connection is available (the check then fails) */
-    OneTripProxyManager(Supplier<RedisAsyncCommands<String, byte[]>> commands, Function<String, QuotaTally> tallies,
+    OneTripProxyManager(Supplier<RedisClusterAsyncCommands<String, byte[]>> commands, Function<String, QuotaTally> tallies,
                         TimeMeter clock, ExpirationAfterWriteStrategy expiration, long maxBuckets, Duration idleExpiry) {
         super(ClientSideConfig.getDefault().withClientClock(clock).withExpirationAfterWriteStrategy(expiration));
         this.commands = Objects.requireNonNull(commands, "commands");
@@ -131,7 +133,7 @@ final class OneTripProxyManager extends AbstractCompareAndSwapBasedProxyManager<
             arguments[3 + 2 * j] = ascii(carried.taken()[j]);
             arguments[4 + 2 * j] = ascii(counter.period.expireAtSeconds());
         }
-        RedisAsyncCommands<String, byte[]> redis;
+        RedisClusterAsyncCommands<String, byte[]> redis;
         try {
             redis = commands.get();
         }

@@ -24,7 +24,11 @@ final class QuotaTally {
     /** Counters of ended periods still holding units not yet sent; the next sync sends them. */
     private final Queue<QuotaCounter> retired = new ConcurrentLinkedQueue<>();
 
+    /** Names the keys' counters too: they carry the organization's hash tag ({@link RateLimitKeys}). */
+    private final String organizationId;
+
     QuotaTally(String organizationId) {
+        this.organizationId = organizationId;
         this.monthly = new PeriodCounter(QuotaPeriods::month,
                 period -> RateLimitKeys.organizationQuota(organizationId, period));
     }
@@ -190,9 +194,10 @@ final class QuotaTally {
         private final PeriodCounter monthly;
 
         KeyCounters(String keyId) {
-            this.daily = new PeriodCounter(QuotaPeriods::day, period -> RateLimitKeys.keyDailyQuota(keyId, period));
+            this.daily = new PeriodCounter(QuotaPeriods::day,
+                    period -> RateLimitKeys.keyDailyQuota(organizationId, keyId, period));
             this.monthly = new PeriodCounter(QuotaPeriods::month,
-                    period -> RateLimitKeys.keyMonthlyQuota(keyId, period));
+                    period -> RateLimitKeys.keyMonthlyQuota(organizationId, keyId, period));
         }
 
         QuotaCounter daily(long nowMillis) {

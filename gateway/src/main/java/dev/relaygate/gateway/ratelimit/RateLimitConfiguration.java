@@ -16,7 +16,7 @@ class RateLimitConfiguration {
 
     @Bean(destroyMethod = "close")
     RateLimitRedis rateLimitRedis(RedisProperties redis, RateLimitProperties properties) {
-        return RateLimitRedis.connect(redis.url().toString(), properties);
+        return RateLimitRedis.connect(redis.url().toString(), redis.mode(), properties);
     }
 
     @Bean(destroyMethod = "close")

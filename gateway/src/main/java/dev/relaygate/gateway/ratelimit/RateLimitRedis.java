@@ -5,14 +5,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -25,6 +22,10 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
+import dev.relaygate.gateway.config.RedisDeployment;
+import dev.relaygate.gateway.config.RedisLink;
+import dev.relaygate.gateway.config.RedisMode;
+
 /**
  * The rate limiter's own Redis connection, configured to fail fast rather than queue: a short command timeout,
  * commands rejected while disconnected (no unbounded queue, and no stale bucket writes replayed after a
@@ -33,6 +34,9 @@ import reactor.util.retry.Retry;
  * <p>Redis need not be up when the gateway starts: if the first attempt fails, connecting goes on in the
  * background (same back-off) and {@link #commands()} fails until it succeeds, which the limiter treats like any
  * other Redis failure (local buckets, degraded). Opened at start-up, closed at shutdown.
+ *
+ * <p>On a Redis Cluster it is a cluster connection: each script goes to the master of its keys' slot, which the
+ * key names make one slot per organization ({@link RateLimitKeys}).
  */
 public final class RateLimitRedis implements AutoCloseable {
 
@@ -44,36 +48,38 @@ public final class RateLimitRedis implements AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final RedisURI uri;
-    private final AtomicReference<StatefulRedisConnection<String, byte[]>> connection = new AtomicReference<>();
+    private final RedisDeployment client;
+    private final AtomicReference<RedisLink<byte[]>> connection = new AtomicReference<>();
     private volatile Disposable connecting;
 
-    private RateLimitRedis(ClientResources resources, RedisClient client, RedisURI uri) {
+    private RateLimitRedis(ClientResources resources, RedisDeployment client) {
         this.resources = resources;
         this.client = client;
-        this.uri = uri;
+    }
+
+    /** Connects to a standalone Redis at {@code redisUrl}, e.g. {@code redis://127.0.0.1:6379}. */
+    public static RateLimitRedis connect(String redisUrl, RateLimitProperties properties) {
+        return connect(redisUrl, RedisMode.STANDALONE, properties);
     }
 
     /**
-     * Connects to {@code redisUrl}, e.g. {@code redis://127.0.0.1:6379}: one blocking attempt (start-up only,
-     * at most {@link #CONNECT_TIMEOUT}), then, if Redis is not there, attempts in the background.
+     * Connects to the Redis at {@code redisUrl} deployed as {@code mode}: one blocking attempt (start-up only, at
+     * most {@link #CONNECT_TIMEOUT}), then, if Redis is not there, attempts in the background.
      */
-    public static RateLimitRedis connect(String redisUrl, RateLimitProperties properties) {
+    public static RateLimitRedis connect(String redisUrl, RedisMode mode, RateLimitProperties properties) {
         ClientResources resources = DefaultClientResources.builder()
             .reconnectDelay(Delay.exponential(Duration.ofMillis(10), properties.reconnectDelayMax(), 2,
                 TimeUnit.MILLISECONDS))
             .build();
-        RedisURI uri = RedisURI.create(redisUrl);
-        RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(clientOptions(properties));
-        RateLimitRedis redis = new RateLimitRedis(resources, client, uri);
+        RedisDeployment client = RedisDeployment.create(redisUrl, mode, properties.commandTimeout(), resources,
+            clientOptions(properties));
+        RateLimitRedis redis = new RateLimitRedis(resources, client);
         try {
-            redis.connection.set(client.connect(CODEC, uri));
+            redis.connection.set(client.connect(CODEC));
         }
         catch (RedisException e) {
             log.warn("Rate limiting starts on local buckets: Redis at {} is not reachable ({}); connecting in the "
-                + "background", uri.getHost() + ":" + uri.getPort(), e.toString());
+                + "background", client.address(), e.toString());
             redis.keepConnecting(properties.reconnectDelayMax());
         }
         return redis;
@@ -89,7 +95,7 @@ public final class RateLimitRedis implements AutoCloseable {
     }
 
     private void keepConnecting(Duration maxBackoff) {
-        connecting = Mono.fromCompletionStage(() -> client.connectAsync(CODEC, uri))
+        connecting = Mono.fromCompletionStage(() -> client.connectAsync(CODEC))
             .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(maxBackoff))
             .subscribe(connected -> {
                 connection.set(connected);
@@ -103,13 +109,13 @@ public final class RateLimitRedis implements AutoCloseable {
     }
 
     /** Async commands on the connection; fails with {@link RedisConnectionException} until Redis was reached. */
-    public RedisAsyncCommands<String, byte[]> commands() {
+    public RedisClusterAsyncCommands<String, byte[]> commands() {
         return connection().async();
     }
 
     /** The connection; fails with {@link RedisConnectionException} until Redis was reached once. */
-    public StatefulRedisConnection<String, byte[]> connection() {
-        StatefulRedisConnection<String, byte[]> current = connection.get();
+    public RedisLink<byte[]> connection() {
+        RedisLink<byte[]> current = connection.get();
         if (current == null) {
             throw new RedisConnectionException("not connected to Redis yet");
         }
@@ -122,7 +128,7 @@ public final class RateLimitRedis implements AutoCloseable {
         if (pending != null) {
             pending.dispose();
         }
-        StatefulRedisConnection<String, byte[]> current = connection.get();
+        RedisLink<byte[]> current = connection.get();
         if (current != null) {
             current.close();
         }

@@ -14,11 +14,7 @@ import java.util.function.ToLongFunction;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -29,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.relaygate.gateway.config.RedisDeployment;
+import dev.relaygate.gateway.config.RedisLink;
 import dev.relaygate.gateway.jsonrpc.JsonRpcAnswers;
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
 import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
@@ -76,7 +74,7 @@ public final class ResponseCache implements AutoCloseable {
 
     private final Cache<String, byte[]> front;
 
-    private final Mono<StatefulRedisConnection<String, byte[]>> connection;
+    private final Mono<RedisLink<byte[]>> connection;
 
     private final LongSupplier nanoTime;
 
@@ -97,12 +95,12 @@ public final class ResponseCache implements AutoCloseable {
      * @param redis the client whose options (timeouts, reconnection) the cache's own connection takes
      */
     public ResponseCache(ResponseCacheProperties properties, ChainProperties chains, ToLongFunction<String> finalized,
-            RedisClient redis, RedisURI uri, MeterRegistry meters) {
-        this(properties, chains, finalized, redis, uri, meters, System::nanoTime);
+            RedisDeployment redis, MeterRegistry meters) {
+        this(properties, chains, finalized, redis, meters, System::nanoTime);
     }
 
     ResponseCache(ResponseCacheProperties properties, ChainProperties chains, ToLongFunction<String> finalized,
-            RedisClient redis, RedisURI uri, MeterRegistry meters, LongSupplier nanoTime) {
+            RedisDeployment redis, MeterRegistry meters, LongSupplier nanoTime) {
         this.enabled = properties.enabled();
         this.finalized = Objects.requireNonNull(finalized);
         this.disabledMethods = Set.copyOf(properties.disabledMethods());
@@ -117,7 +115,7 @@ public final class ResponseCache implements AutoCloseable {
             .build();
         CaffeineCacheMetrics.monitor(meters, front, "relaygate.responses");
         RedisCodec<String, byte[]> codec = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-        this.connection = Mono.fromCompletionStage(() -> redis.connectAsync(codec, uri))
+        this.connection = Mono.fromCompletionStage(() -> redis.connectAsync(codec))
             .cache(connected -> java.time.Duration.ofMillis(Long.MAX_VALUE), failed -> java.time.Duration.ZERO,
                     () -> java.time.Duration.ZERO);
         Map<String, Counter> hitCounters = new HashMap<>();
@@ -185,6 +183,8 @@ public final class ResponseCache implements AutoCloseable {
             return Mono.just(counted(lookup));
         }
         String[] keys = absent.toArray(new String[0]);
+        // On a Redis Cluster the keys of a batch lie in several slots; Lettuce's cluster MGET asks each slot's master
+        // for its part and answers in the order asked, so the lookup is the same (one command per slot involved).
         return connection
             .flatMap(redis -> redis.reactive().mget(keys).collectList())
             .map(values -> {
@@ -291,7 +291,7 @@ public final class ResponseCache implements AutoCloseable {
 
     @Override
     public void close() {
-        connection.subscribe(StatefulRedisConnection::closeAsync, failure -> { });
+        connection.subscribe(RedisLink::closeAsync, failure -> { });
     }
 
     /**

@@ -19,7 +19,7 @@ class UsageConfiguration {
 
     @Bean(destroyMethod = "close")
     UsageStream usageStream(RedisProperties redis, UsageProperties properties, ClientResources resources) {
-        return new UsageStream(redis.url().toString(), redis.connectTimeout(), properties.sendTimeout(), resources);
+        return new UsageStream(redis.url().toString(), redis.mode(), redis.connectTimeout(), properties.sendTimeout(), resources);
     }
 
     /** One thread: the spool is one file, written in order; a small queue is enough (one flush at a time). */

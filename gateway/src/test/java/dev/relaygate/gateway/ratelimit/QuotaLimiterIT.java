@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.relaygate.gateway.config.RedisMode;
 import dev.relaygate.gateway.testsupport.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -34,6 +35,8 @@ class QuotaLimiterIT {
     /** A bucket far larger than any quota here: only the quotas refuse. */
     private static final RateLimitPolicy ROOMY = new RateLimitPolicy(10_000, 50_000, 600_000);
 
+    private static String url;
+    private static RedisMode mode;
     private static RateLimitRedis redis;
     private static RedisCommandStats stats;
 
@@ -43,8 +46,15 @@ class QuotaLimiterIT {
 
     @BeforeAll
     static void connect() {
-        redis = RateLimitRedis.connect(TestRedis.url(), PROPERTIES);
-        stats = new RedisCommandStats(TestRedis.url());
+        connect(TestRedis.url(), RedisMode.STANDALONE, new RedisCommandStats(TestRedis.url()));
+    }
+
+    /** The Redis under test: {@code url} deployed as {@code mode}, read through {@code commandStats}. */
+    static void connect(String redisUrl, RedisMode redisMode, RedisCommandStats commandStats) {
+        url = redisUrl;
+        mode = redisMode;
+        redis = RateLimitRedis.connect(url, mode, PROPERTIES);
+        stats = commandStats;
     }
 
     @AfterAll
@@ -109,7 +119,7 @@ class QuotaLimiterIT {
         // 10 CU requests, 10 ms apart: each learns the other's spending at its next sync.
         long quota = 20_000;
         long cost = 10;
-        try (RateLimitRedis otherRedis = RateLimitRedis.connect(TestRedis.url(), PROPERTIES);
+        try (RateLimitRedis otherRedis = RateLimitRedis.connect(url, mode, PROPERTIES);
              RedisRateLimiter other = new RedisRateLimiter(otherRedis, PROPERTIES, clock, new SimpleMeterRegistry())) {
             List<RedisRateLimiter> instances = List.of(limiter, other);
             long admitted = 0;
@@ -197,8 +207,8 @@ class QuotaLimiterIT {
             assertThat(limiter.consume(organizationId, ROOMY, 0, KeyCaps.NONE, 10).block().allowed()).isTrue();
         }
 
-        assertThat(stats.connection().sync().keys("rg:q:org:" + organizationId + ":*")).isEmpty();
-        assertThat(stats.connection().sync().keys("rg:rl:key:*" + organizationId + "*")).isEmpty();
+        assertThat(stats.keys("rg:q:org:{" + organizationId + "}:*")).isEmpty();
+        assertThat(stats.keys("rg:q:key:{" + organizationId + "}:*")).isEmpty();
     }
 
     private static long firstOfNextMonth(long nowMillis) {

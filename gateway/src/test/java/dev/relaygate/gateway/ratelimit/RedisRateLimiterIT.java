@@ -107,7 +107,7 @@ class RedisRateLimiterIT {
         StepVerifier.create(limiter.consume(organizationId, policy, 90))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
-        stats.connection().sync().del(RateLimitKeys.organization(organizationId, policy));
+        stats.delete(RateLimitKeys.organization(organizationId, policy));
 
         StepVerifier.create(limiter.consume(organizationId, policy, 50))
             .assertNext(decision -> {
@@ -202,9 +202,9 @@ class RedisRateLimiterIT {
         StepVerifier.create(limiter.consume(organizationId, policy, 10))
             .assertNext(decision -> assertThat(decision.allowed()).isTrue()).verifyComplete();
 
-        // rg:rl:org:{organizationId}:{burst}:{perSecond}:{perMinute}, as docs/rate-limiting.md says
-        assertThat(stats.exists("rg:rl:org:" + organizationId + ":100:10:6000")).isTrue();
-        assertThat(stats.ttlMillis("rg:rl:org:" + organizationId + ":100:10:6000")).isPositive();
+        // rg:rl:org:{<organizationId>}:<burst>:<perSecond>:<perMinute>, as docs/rate-limiting.md says
+        assertThat(stats.exists("rg:rl:org:{" + organizationId + "}:100:10:6000")).isTrue();
+        assertThat(stats.ttlMillis("rg:rl:org:{" + organizationId + "}:100:10:6000")).isPositive();
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.relaygate.gateway.config.RedisMode;
 import dev.relaygate.gateway.testsupport.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Flux;
@@ -34,6 +35,8 @@ class RedisRoundTripIT {
             "eth_getLogs", "eth_call", "eth_chainId");
 
     private static TestRedis.Dedicated server;
+    private static String url;
+    private static RedisMode mode;
     private static RateLimitRedis redis;
     private static RedisCommandStats stats;
 
@@ -45,15 +48,25 @@ class RedisRoundTripIT {
     @BeforeAll
     static void startRedis() {
         server = TestRedis.dedicated();
-        redis = RateLimitRedis.connect(server.url(), PROPERTIES);
-        stats = new RedisCommandStats(server.url());
+        connect(server.url(), RedisMode.STANDALONE, new RedisCommandStats(server.url()));
+    }
+
+    /** The Redis under test: {@code url} deployed as {@code mode}, its commands counted by {@code commandStats}. */
+    static void connect(String redisUrl, RedisMode redisMode, RedisCommandStats commandStats) {
+        url = redisUrl;
+        mode = redisMode;
+        redis = RateLimitRedis.connect(url, mode, PROPERTIES);
+        stats = commandStats;
     }
 
     @AfterAll
     static void stopRedis() {
         stats.close();
         redis.close();
-        server.stop();
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
     }
 
     @AfterEach
@@ -152,7 +165,7 @@ class RedisRoundTripIT {
         // free plan, alternating, with the PROPERTIES' instance count of 1 (no unsynchronised allowance at all).
         RateLimitPolicy free = new RateLimitPolicy(330, 660, 12_000);
         String organizationId = "org-" + UUID.randomUUID();
-        try (RateLimitRedis otherRedis = RateLimitRedis.connect(server.url(), PROPERTIES);
+        try (RateLimitRedis otherRedis = RateLimitRedis.connect(url, mode, PROPERTIES);
              RedisRateLimiter other = new RedisRateLimiter(otherRedis, PROPERTIES, clock, new SimpleMeterRegistry())) {
             List<RedisRateLimiter> instances = List.of(limiter, other);
             int requests = 400;
@@ -191,7 +204,7 @@ class RedisRoundTripIT {
         assertThat(stats.calls()).doesNotContainKey("eval");
 
         // A Redis that forgot its scripts (restart, SCRIPT FLUSH): one NOSCRIPT, one EVAL, then EVALSHA again.
-        stats.connection().sync().scriptFlush();
+        stats.scriptFlush();
         stats.reset();
         List<RateLimitDecision> afterFlush = relay(free, 10, Duration.ofMillis(100));
 

@@ -31,10 +31,15 @@ class SharedLimitIT {
 
     @BeforeEach
     void startTwoInstances() {
-        redisA = RateLimitRedis.connect(TestRedis.url(), PROPERTIES);
-        redisB = RateLimitRedis.connect(TestRedis.url(), PROPERTIES);
+        redisA = connect(PROPERTIES);
+        redisB = connect(PROPERTIES);
         instanceA = new RedisRateLimiter(redisA, PROPERTIES, clock, new SimpleMeterRegistry());
         instanceB = new RedisRateLimiter(redisB, PROPERTIES, clock, new SimpleMeterRegistry());
+    }
+
+    /** A connection to the Redis under test (the shared server; a cluster in {@link SharedLimitOnClusterIT}). */
+    RateLimitRedis connect(RateLimitProperties properties) {
+        return RateLimitRedis.connect(TestRedis.url(), properties);
     }
 
     @AfterEach

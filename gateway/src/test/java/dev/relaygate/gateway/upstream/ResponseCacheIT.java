@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.util.unit.DataSize;
 import reactor.test.StepVerifier;
 
+import dev.relaygate.gateway.config.RedisDeployment;
+import dev.relaygate.gateway.config.RedisMode;
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
 import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
 import dev.relaygate.gateway.routing.ChainProperties;
@@ -37,9 +41,12 @@ class ResponseCacheIT {
 
     private static final String ERROR = "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"boom\"}}";
 
-    private static final RedisURI URI = RedisURI.create(TestRedis.url());
+    private static final ClientResources RESOURCES = DefaultClientResources.create();
 
-    private static final RedisClient REDIS = RedisClient.create(URI);
+    private static final RedisDeployment DEPLOYMENT = RedisDeployment.create(TestRedis.url(), RedisMode.STANDALONE,
+            Duration.ofSeconds(10), RESOURCES, ClientOptions.create());
+
+    private static final RedisClient REDIS = RedisClient.create(TestRedis.url());
 
     private static final RedisCommands<String, String> COMMANDS = REDIS.connect().sync();
 
@@ -50,6 +57,8 @@ class ResponseCacheIT {
     @AfterAll
     static void closeRedis() {
         REDIS.shutdown();
+        DEPLOYMENT.shutdown();
+        RESOURCES.shutdown();
     }
 
     @ParameterizedTest(name = "{0} {1} answered {2}: cached {3}")
@@ -183,14 +192,12 @@ class ResponseCacheIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        RedisURI nowhere = RedisURI.create("redis://127.0.0.1:" + port);
-        nowhere.setTimeout(Duration.ofMillis(200));
-        RedisClient absent = RedisClient.create(nowhere);
+        RedisDeployment absent = RedisDeployment.create("redis://127.0.0.1:" + port, RedisMode.STANDALONE,
+                Duration.ofMillis(200), RESOURCES, ClientOptions.create());
         try {
             String chain = newChain();
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            ResponseCache cache = new ResponseCache(properties(), chains(chain), id -> FINALIZED, absent, nowhere,
-                    meters);
+            ResponseCache cache = new ResponseCache(properties(), chains(chain), id -> FINALIZED, absent, meters);
             byte[] body = call("eth_chainId", "[]");
             List<JsonRpcCall> calls = calls(body);
 
@@ -220,8 +227,8 @@ class ResponseCacheIT {
     }
 
     private static ResponseCache cache(String chain, long finalized) {
-        return new ResponseCache(properties(), chains(chain), id -> id.equals(chain) ? finalized : -1, REDIS, URI,
-                new SimpleMeterRegistry());
+        return new ResponseCache(properties(), chains(chain), id -> id.equals(chain) ? finalized : -1,
+                DEPLOYMENT, new SimpleMeterRegistry());
     }
 
     private static ResponseCacheProperties properties() {

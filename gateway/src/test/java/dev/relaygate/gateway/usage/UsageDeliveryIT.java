@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import dev.relaygate.gateway.config.RedisMode;
 import dev.relaygate.gateway.testsupport.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -150,7 +151,7 @@ class UsageDeliveryIT {
     }
 
     private static UsageStream stream() {
-        return new UsageStream(REDIS.url(), Duration.ofSeconds(1), Duration.ofMillis(300), RESOURCES);
+        return new UsageStream(REDIS.url(), RedisMode.STANDALONE, Duration.ofSeconds(1), Duration.ofMillis(300), RESOURCES);
     }
 
     private double count(String result) {
