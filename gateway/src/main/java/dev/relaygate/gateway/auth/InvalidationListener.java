@@ -69,6 +69,11 @@ public final class InvalidationListener implements SmartLifecycle {
         redis.deployment().addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
+                // Only the subscription's (re)connects can have missed announcements. The client's other
+                // connections do not count: on a cluster it opens one per node as keys first route there.
+                if (!(channel instanceof StatefulRedisPubSubConnection<?, ?>)) {
+                    return;
+                }
                 keys.invalidateAll();
                 plans.invalidateAll();
                 watchers.forEach(SnapshotChanges::allChanged);

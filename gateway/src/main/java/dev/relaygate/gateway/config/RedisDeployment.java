@@ -92,7 +92,9 @@ public final class RedisDeployment {
 
     public <V> CompletableFuture<RedisLink<V>> connectAsync(RedisCodec<String, V> codec) {
         return switch (client) {
-            case RedisClusterClient cluster -> cluster.connectAsync(codec).thenApply(RedisLink::of);
+            case RedisClusterClient cluster -> topology(cluster)
+                .thenCompose(loaded -> cluster.connectAsync(codec))
+                .thenApply(RedisLink::of);
             case RedisClient server -> server.connectAsync(codec, uri).toCompletableFuture().thenApply(RedisLink::of);
             default -> throw new IllegalStateException("unknown client " + client);
         };
@@ -104,11 +106,21 @@ public final class RedisDeployment {
      */
     public CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSubAsync() {
         return switch (client) {
-            case RedisClusterClient cluster -> cluster.connectPubSubAsync(StringCodec.UTF8)
+            case RedisClusterClient cluster -> topology(cluster)
+                .thenCompose(loaded -> cluster.connectPubSubAsync(StringCodec.UTF8))
                 .thenApply(connection -> (StatefulRedisPubSubConnection<String, String>) connection);
             case RedisClient server -> server.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
             default -> throw new IllegalStateException("unknown client " + client);
         };
+    }
+
+    /**
+     * Loads the slot map without blocking: a cluster client connects asynchronously only once it has one. The first
+     * call loads it, a later one (a reconnect after a failed attempt) reloads it, which is what a failed attempt
+     * calls for anyway.
+     */
+    private static CompletableFuture<Void> topology(RedisClusterClient cluster) {
+        return cluster.refreshPartitionsAsync().toCompletableFuture();
     }
 
     /** Told of every connection the client opens or loses. */

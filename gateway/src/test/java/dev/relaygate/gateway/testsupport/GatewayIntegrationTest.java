@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -21,7 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Base of the gateway's integration tests: the whole application on a random port, over a real Redis, with
  * a counting upstream node and a WireMock control plane, shared by every test class so one Spring context
- * serves them all.
+ * serves them all. A subclass marked {@link OnRedisCluster} runs the same tests on a Redis Cluster: its snapshots
+ * are published there, and it points its gateway there with {@link TestRedisCluster#register} (one more context,
+ * shared by all such classes).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
@@ -40,14 +44,24 @@ public abstract class GatewayIntegrationTest {
     /** The usage spool of the shared gateway: a directory of its own, never the working directory. */
     protected static final Path USAGE_SPOOL = temporaryDirectory("relaygate-usage-spool");
 
-    protected static final Snapshots SNAPSHOTS = new Snapshots(TestRedis.url());
+    private static final Snapshots ON_SERVER = new Snapshots(TestRedis.url());
+
+    /**
+     * Publishes into the Redis of the running test class: the shared server, or the cluster for a class marked
+     * {@link OnRedisCluster} (chosen before each class; the test classes of a JVM run one at a time).
+     */
+    protected static Snapshots SNAPSHOTS = ON_SERVER;
+
+    private static Snapshots onCluster;
 
     @Autowired
     protected WebTestClient client;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry properties) {
-        properties.add("relaygate.redis.url", TestRedis::url);
+        // The shared server, unless the class sets test.redis.url (TestRedisCluster#register): a subclass cannot
+        // override this property itself, as Spring applies a superclass's dynamic properties after its subclass's.
+        properties.add("relaygate.redis.url", () -> "${test.redis.url:" + TestRedis.url() + "}");
         properties.add("relaygate.control-plane.url", CONTROL_PLANE::baseUrl);
         properties.add("relaygate.control-plane.internal-token", () -> INTERNAL_TOKEN);
         properties.add("relaygate.chains[0].id", () -> "anvil");
@@ -60,6 +74,15 @@ public abstract class GatewayIntegrationTest {
         properties.add("relaygate.usage.spool.directory", () -> USAGE_SPOOL.toString());
         properties.add("server.port", () -> "0");
         properties.add("management.server.port", () -> "0");
+    }
+
+    @BeforeAll
+    static void publishIntoTheRedisOfTheTestClass(TestInfo test) {
+        boolean cluster = test.getTestClass().map(OnRedisCluster.class::isAssignableFrom).orElse(false);
+        if (cluster && onCluster == null) {
+            onCluster = Snapshots.onCluster(TestRedisCluster.shared().url());
+        }
+        SNAPSHOTS = cluster ? onCluster : ON_SERVER;
     }
 
     @BeforeEach

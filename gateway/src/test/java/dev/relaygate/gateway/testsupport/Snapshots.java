@@ -4,9 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,17 +27,40 @@ public final class Snapshots implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final RedisClient client;
+    private final AbstractRedisClient client;
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final StatefulConnection<String, String> connection;
 
+    private final RedisClusterCommands<String, String> commands;
+
+    /** The cluster connection when publishing into a cluster, else null. */
+    private final StatefulRedisClusterConnection<String, String> cluster;
+
+    /** Publishes into the Redis server at {@code redisUrl}. */
     public Snapshots(String redisUrl) {
-        this.client = RedisClient.create(redisUrl);
-        this.connection = client.connect();
+        RedisClient server = RedisClient.create(redisUrl);
+        StatefulRedisConnection<String, String> opened = server.connect();
+        this.client = server;
+        this.connection = opened;
+        this.commands = opened.sync();
+        this.cluster = null;
     }
 
-    public RedisCommands<String, String> redis() {
-        return connection.sync();
+    private Snapshots(RedisClusterClient cluster) {
+        StatefulRedisClusterConnection<String, String> opened = cluster.connect();
+        this.client = cluster;
+        this.connection = opened;
+        this.commands = opened.sync();
+        this.cluster = opened;
+    }
+
+    /** Publishes into the Redis Cluster that {@code nodeUrl} belongs to, as a control plane on a cluster does. */
+    public static Snapshots onCluster(String nodeUrl) {
+        return new Snapshots(RedisClusterClient.create(nodeUrl));
+    }
+
+    public RedisClusterCommands<String, String> redis() {
+        return commands;
     }
 
     /**
@@ -55,14 +84,31 @@ public final class Snapshots implements AutoCloseable {
 
     /** Announces a changed key snapshot on the invalidation channel. */
     public void announceKey(ObjectNode snapshot) {
-        redis().publish(CHANNEL, "{\"schema\":1,\"kind\":\"key\",\"id\":\"" + snapshot.get("hash").asString()
+        announce("{\"schema\":1,\"kind\":\"key\",\"id\":\"" + snapshot.get("hash").asString()
                 + "\",\"version\":" + snapshot.get("version").asLong() + ",\"at\":\"2026-11-23T08:00:00Z\"}");
     }
 
     /** Announces a changed plan snapshot on the invalidation channel. */
     public void announcePlan(ObjectNode snapshot) {
-        redis().publish(CHANNEL, "{\"schema\":1,\"kind\":\"plan\",\"id\":\"" + snapshot.get("planId").asString()
+        announce("{\"schema\":1,\"kind\":\"plan\",\"id\":\"" + snapshot.get("planId").asString()
                 + "\",\"version\":" + snapshot.get("version").asLong() + ",\"at\":\"2026-11-23T08:00:00Z\"}");
+    }
+
+    /**
+     * Publishes {@code message} on the invalidation channel. On a cluster, on a node where no one subscribes to it
+     * (when there is one): a gateway then hears it only because the cluster carries it to the node it listens on.
+     */
+    private void announce(String message) {
+        if (cluster != null) {
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                RedisCommands<String, String> nodeCommands = cluster.getConnection(node.getNodeId()).sync();
+                if (nodeCommands.pubsubNumsub(CHANNEL).getOrDefault(CHANNEL, 0L) == 0) {
+                    nodeCommands.publish(CHANNEL, message);
+                    return;
+                }
+            }
+        }
+        commands.publish(CHANNEL, message);
     }
 
     /** A contract example from docs/contracts/, read from the repository (tests run in the module folder). */

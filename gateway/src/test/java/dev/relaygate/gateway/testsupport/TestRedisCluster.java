@@ -62,9 +62,12 @@ public final class TestRedisCluster {
         return ports.stream().map(port -> "redis://127.0.0.1:" + port).toList();
     }
 
-    /** Points a gateway at this cluster ({@code relaygate.redis.mode=cluster}). */
+    /**
+     * Points the gateway of a {@link GatewayIntegrationTest} at this cluster ({@code relaygate.redis.mode=cluster},
+     * and its URL through {@code test.redis.url}, which that base class reads).
+     */
     public void register(DynamicPropertyRegistry properties) {
-        properties.add("relaygate.redis.url", this::url);
+        properties.add("test.redis.url", this::url);
         properties.add("relaygate.redis.mode", () -> "cluster");
     }
 

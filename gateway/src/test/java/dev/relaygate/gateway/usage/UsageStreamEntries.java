@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,7 +24,7 @@ public final class UsageStreamEntries {
     }
 
     /** Calls and compute units per outcome of {@code keyId}, over distinct batch ids; "entries" counts raw entries. */
-    public static Map<String, Long> totals(RedisCommands<String, String> redis, String keyId) {
+    public static Map<String, Long> totals(RedisClusterCommands<String, String> redis, String keyId) {
         List<StreamMessage<String, String>> entries = redis.xrange(UsageStream.STREAM, Range.create("-", "+"));
         Map<String, String> batches = new HashMap<>();
         Map<String, Long> totals = new HashMap<>();
