@@ -4,14 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +16,8 @@ import reactor.core.publisher.Mono;
 /**
  * Writes snapshots to Redis and announces invalidations, over one shared Lettuce connection opened lazily, so
  * the control plane starts and serves its API while Redis is down. Commands are rejected at once while
- * disconnected and bounded by a timeout otherwise.
+ * disconnected and bounded by a timeout otherwise. On a Redis Cluster each snapshot's script goes to the master of
+ * its key's slot (it touches that one key), and an announcement published on any node reaches every node.
  */
 @Component
 public final class SnapshotStore implements DisposableBean {
@@ -42,20 +39,15 @@ public final class SnapshotStore implements DisposableBean {
             return 1
             """;
 
-    private final RedisClient client;
-
-    private final RedisURI uri;
+    private final RedisDeployment client;
 
     private final Duration commandTimeout;
 
-    private final AtomicReference<StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
+    private final AtomicReference<RedisDeployment.Link> connection = new AtomicReference<>();
 
     public SnapshotStore(RedisProperties properties) {
-        this.uri = RedisURI.create(properties.url());
-        this.uri.setTimeout(properties.commandTimeout());
         this.commandTimeout = properties.commandTimeout();
-        this.client = RedisClient.create();
-        this.client.setOptions(ClientOptions.builder()
+        this.client = RedisDeployment.create(properties, properties.commandTimeout(), ClientOptions.builder()
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()))
@@ -80,27 +72,27 @@ public final class SnapshotStore implements DisposableBean {
             .then();
     }
 
-    private Mono<RedisReactiveCommands<String, String>> commands() {
-        StatefulRedisConnection<String, String> current = connection.get();
+    private Mono<RedisClusterReactiveCommands<String, String>> commands() {
+        RedisDeployment.Link current = connection.get();
         if (current != null) {
             return Mono.just(current.reactive());
         }
-        return Mono.fromCompletionStage(() -> client.connectAsync(StringCodec.UTF8, uri))
+        return Mono.fromCompletionStage(client::connectAsync)
             .timeout(commandTimeout.multipliedBy(4))
             .map(opened -> {
                 if (connection.compareAndSet(null, opened)) {
                     return opened.reactive();
                 }
-                opened.closeAsync();
+                opened.connection().closeAsync();
                 return connection.get().reactive();
             });
     }
 
     @Override
     public void destroy() {
-        StatefulRedisConnection<String, String> current = connection.getAndSet(null);
+        RedisDeployment.Link current = connection.getAndSet(null);
         if (current != null) {
-            current.close();
+            current.connection().close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

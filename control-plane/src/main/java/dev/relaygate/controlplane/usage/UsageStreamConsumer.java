@@ -15,8 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
@@ -24,9 +22,7 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XTrimArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.R2dbcException;
@@ -36,6 +32,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import dev.relaygate.controlplane.propagation.RedisDeployment;
 import dev.relaygate.controlplane.propagation.RedisNames;
 import dev.relaygate.controlplane.propagation.RedisProperties;
 import reactor.core.Disposable;
@@ -55,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Delivery is at least once, counting exactly once: a batch id already recorded changes nothing. An entry that is not
  * a readable batch is dead-lettered and acknowledged, never retried forever; a failure of Redis or Postgres ends
  * the round unacknowledged and the next round, after {@code retry-backoff}, re-reads from id 0.
+ * On a Redis Cluster every command names the one stream key, so all of them go to the master of its slot.
  */
 @Component
 public final class UsageStreamConsumer implements SmartLifecycle {
@@ -73,9 +71,7 @@ public final class UsageStreamConsumer implements SmartLifecycle {
 
     private final Clock clock;
 
-    private final RedisClient client;
-
-    private final RedisURI uri;
+    private final RedisDeployment client;
 
     private final Consumer<String> me;
 
@@ -87,7 +83,7 @@ public final class UsageStreamConsumer implements SmartLifecycle {
 
     private final List<UsageListener> listeners;
 
-    private final AtomicReference<StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
+    private final AtomicReference<RedisDeployment.Link> connection = new AtomicReference<>();
 
     private volatile Disposable loop;
 
@@ -110,12 +106,9 @@ public final class UsageStreamConsumer implements SmartLifecycle {
         this.properties = properties;
         this.clock = clock;
         this.me = Consumer.from(properties.group(), consumerName(properties));
-        this.uri = RedisURI.create(redis.url());
         // A blocking XREADGROUP legitimately takes block-time; the command timeout bounds what comes on top.
         Duration timeout = properties.blockTime().plus(redis.commandTimeout()).plus(redis.commandTimeout());
-        this.uri.setTimeout(timeout);
-        this.client = RedisClient.create();
-        this.client.setOptions(ClientOptions.builder()
+        this.client = RedisDeployment.create(redis, timeout, ClientOptions.builder()
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -163,11 +156,11 @@ public final class UsageStreamConsumer implements SmartLifecycle {
         if (current != null) {
             current.dispose();
         }
-        StatefulRedisConnection<String, String> open = connection.getAndSet(null);
+        RedisDeployment.Link open = connection.getAndSet(null);
         if (open != null) {
             // Closed before stop() returns (it runs on the lifecycle thread, never an event loop): an XREADGROUP still
             // blocked in Redis would otherwise take entries appended after the stop, for a consumer that is gone.
-            open.close();
+            open.connection().close();
         }
     }
 
@@ -183,7 +176,7 @@ public final class UsageStreamConsumer implements SmartLifecycle {
             .then(Mono.defer(() -> trim(redis))));
     }
 
-    private Mono<Void> ensureGroup(RedisReactiveCommands<String, String> redis) {
+    private Mono<Void> ensureGroup(RedisClusterReactiveCommands<String, String> redis) {
         if (groupReady) {
             return Mono.empty();
         }
@@ -196,7 +189,7 @@ public final class UsageStreamConsumer implements SmartLifecycle {
             .doOnSuccess(done -> groupReady = true);
     }
 
-    private Mono<Void> claim(RedisReactiveCommands<String, String> redis) {
+    private Mono<Void> claim(RedisClusterReactiveCommands<String, String> redis) {
         if (clock.instant().isBefore(nextClaim)) {
             return Mono.empty();
         }
@@ -216,7 +209,7 @@ public final class UsageStreamConsumer implements SmartLifecycle {
             });
     }
 
-    private Mono<Void> read(RedisReactiveCommands<String, String> redis) {
+    private Mono<Void> read(RedisClusterReactiveCommands<String, String> redis) {
         boolean own = backlog;
         XReadArgs args = XReadArgs.Builder.count(properties.batchSize());
         if (!own) {
@@ -234,7 +227,7 @@ public final class UsageStreamConsumer implements SmartLifecycle {
             });
     }
 
-    private Mono<Void> process(RedisReactiveCommands<String, String> redis, List<StreamMessage<String, String>> entries) {
+    private Mono<Void> process(RedisClusterReactiveCommands<String, String> redis, List<StreamMessage<String, String>> entries) {
         return Flux.fromIterable(entries)
             .concatMap(entry -> fold(entry).then(redis.xack(STREAM, me.getGroup(), entry.getId())))
             .then();
@@ -301,7 +294,7 @@ public final class UsageStreamConsumer implements SmartLifecycle {
      * Trims entries older than the oldest one some group still needs: its oldest pending entry, or, with nothing
      * pending, its last delivered one. Entries after that were not yet read by that group and stay.
      */
-    private Mono<Void> trim(RedisReactiveCommands<String, String> redis) {
+    private Mono<Void> trim(RedisClusterReactiveCommands<String, String> redis) {
         if (clock.instant().isBefore(nextTrim)) {
             return Mono.empty();
         }
@@ -332,16 +325,16 @@ public final class UsageStreamConsumer implements SmartLifecycle {
         return fields;
     }
 
-    private Mono<RedisReactiveCommands<String, String>> commands() {
-        StatefulRedisConnection<String, String> current = connection.get();
+    private Mono<RedisClusterReactiveCommands<String, String>> commands() {
+        RedisDeployment.Link current = connection.get();
         if (current != null) {
             return Mono.just(current.reactive());
         }
-        return Mono.fromCompletionStage(() -> client.connectAsync(StringCodec.UTF8, uri)).map(opened -> {
+        return Mono.fromCompletionStage(client::connectAsync).map(opened -> {
             if (connection.compareAndSet(null, opened)) {
                 return opened.reactive();
             }
-            opened.closeAsync();
+            opened.connection().closeAsync();
             return Objects.requireNonNull(connection.get()).reactive();
         });
     }

@@ -45,7 +45,7 @@ class RedisOutageIT extends IntegrationTest {
 
     @Test
     void aFailedPublicationIsCountedKeptAndRepublishedLater() throws Exception {
-        SnapshotStore unreachable = new SnapshotStore(new RedisProperties(URI.create("redis://127.0.0.1:" + closedPort()),
+        SnapshotStore unreachable = new SnapshotStore(new RedisProperties(URI.create("redis://127.0.0.1:" + closedPort()), RedisMode.STANDALONE,
                 Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMinutes(1)));
         SnapshotPublisher publisher = new SnapshotPublisher(unreachable, outbox, json, appClock, meters);
         String ref = UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
@@ -99,7 +99,7 @@ class RedisOutageIT extends IntegrationTest {
     void anOlderSnapshotNeverReplacesANewerOne() {
         String key = "rg:key:" + UUID.randomUUID();
         redis().set(key, "{\"version\":5}");
-        SnapshotStore store = new SnapshotStore(new RedisProperties(URI.create(TestRedis.url()), Duration.ofSeconds(1),
+        SnapshotStore store = new SnapshotStore(new RedisProperties(URI.create(TestRedis.url()), RedisMode.STANDALONE, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofMinutes(1)));
         try {
             StepVerifier.create(store.write(key, "{\"version\":4}", 4)).expectNext(false).verifyComplete();

@@ -5,8 +5,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -26,7 +29,9 @@ import dev.relaygate.controlplane.ControlPlaneApplication;
 
 /**
  * Base of every integration test: one application context (same configuration everywhere, so Spring reuses it
- * across classes) on a random port, against real Postgres and Redis, with a clock tests can move.
+ * across classes) on a random port, against real Postgres and Redis, with a clock tests can move. A subclass marked
+ * {@link OnRedisCluster} runs the same tests on a Redis Cluster: {@link #redis()} is then the cluster, and the class
+ * points its application there with {@link TestRedisCluster#register} (one more context).
  */
 @ExtendWith(TimeoutDiagnostics.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -35,7 +40,12 @@ public abstract class IntegrationTest {
 
     private static RedisClient redisClient;
 
-    private static RedisCommands<String, String> redis;
+    private static RedisClusterCommands<String, String> redis;
+
+    private static RedisClusterCommands<String, String> cluster;
+
+    /** Whether the running test class is {@link OnRedisCluster} (classes of a JVM run one at a time). */
+    private static boolean onCluster;
 
     @LocalServerPort
     protected int port;
@@ -57,7 +67,9 @@ public abstract class IntegrationTest {
         registry.add("spring.flyway.url", pg::jdbcUrl);
         registry.add("spring.flyway.user", pg::user);
         registry.add("spring.flyway.password", pg::password);
-        registry.add("relaygate.redis.url", TestRedis::url);
+        // The shared server, unless the class sets test.redis.url (TestRedisCluster#register): a subclass cannot
+        // override this property itself, as Spring applies a superclass's dynamic properties after its subclass's.
+        registry.add("relaygate.redis.url", () -> "${test.redis.url:" + TestRedis.url() + "}");
         registry.add("relaygate.security.jwt.hmac-secret", () -> Tokens.HMAC_SECRET);
         registry.add("relaygate.security.jwt.jwks-url", TestJwks::url);
         registry.add("relaygate.internal.token", () -> Tokens.INTERNAL_TOKEN);
@@ -88,6 +100,11 @@ public abstract class IntegrationTest {
     /** The identity provider the portal's configuration names (a reserved name: nothing answers there). */
     protected static final String PORTAL_ISSUER = "https://id.example.test:8443";
 
+    @BeforeAll
+    static void chooseRedis(TestInfo test) {
+        onCluster = test.getTestClass().map(OnRedisCluster.class::isAssignableFrom).orElse(false);
+    }
+
     @BeforeEach
     void baseSetUp() {
         clock.reset();
@@ -99,8 +116,14 @@ public abstract class IntegrationTest {
             .build();
     }
 
-    /** Synchronous commands on the test Redis, for assertions. */
-    protected static synchronized RedisCommands<String, String> redis() {
+    /** Synchronous commands on the test Redis (the cluster for a class {@link OnRedisCluster}), for assertions. */
+    protected static synchronized RedisClusterCommands<String, String> redis() {
+        if (onCluster) {
+            if (cluster == null) {
+                cluster = RedisClusterClient.create(TestRedisCluster.shared().url()).connect().sync();
+            }
+            return cluster;
+        }
         if (redis == null) {
             redisClient = RedisClient.create(TestRedis.url());
             redis = redisClient.connect().sync();
@@ -108,8 +131,12 @@ public abstract class IntegrationTest {
         return redis;
     }
 
+    /** The client of the shared Redis server, for connections of a test's own (pub/sub). */
     protected static synchronized RedisClient redisClient() {
-        redis();
+        if (redisClient == null) {
+            redisClient = RedisClient.create(TestRedis.url());
+            redis = redisClient.connect().sync();
+        }
         return redisClient;
     }
 

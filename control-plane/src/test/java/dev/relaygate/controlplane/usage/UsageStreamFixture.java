@@ -14,7 +14,7 @@ import java.util.UUID;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,12 +66,12 @@ public final class UsageStreamFixture {
     }
 
     /** XADD rg:usage * batch <json>; answers the entry id. */
-    public static String append(RedisCommands<String, String> redis, String batchJson) {
+    public static String append(RedisClusterCommands<String, String> redis, String batchJson) {
         return redis.xadd(STREAM, Map.of("batch", batchJson));
     }
 
     /** Waits until the group has acknowledged an entry: it was delivered and is no longer pending. */
-    public static void awaitAcknowledged(RedisCommands<String, String> redis, String id) {
+    public static void awaitAcknowledged(RedisClusterCommands<String, String> redis, String id) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String lastDelivered = redis.xinfoGroups(STREAM).stream()
                 .map(UsageStreamFixture::fields)
