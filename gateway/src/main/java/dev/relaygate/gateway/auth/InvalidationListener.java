@@ -23,8 +23,8 @@ import dev.relaygate.gateway.config.RedisConnections;
 
 /**
  * Listens on {@code rg:invalidations} and evicts the snapshots the control plane announces as changed. Lettuce
- * re-subscribes after a reconnect, but announcements sent while disconnected are lost, so every (re)connect
- * drops both caches: the next use of each key reads it afresh. On a Redis Cluster the subscription is on one node,
+ * re-subscribes after a reconnect, but announcements sent while disconnected are lost, so every (re)connect of
+ * the subscription drops both caches: the next use of each key reads it afresh. On a Redis Cluster the subscription is on one node,
  * which hears what the control plane publishes on any node (classic pub/sub is broadcast over the cluster bus).
  */
 public final class InvalidationListener implements SmartLifecycle {

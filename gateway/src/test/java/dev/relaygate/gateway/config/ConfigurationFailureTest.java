@@ -58,4 +58,20 @@ class ConfigurationFailureTest {
             .doesNotContain(SECRET_IN_URL)
             .doesNotContain("control plane:8090");
     }
+
+    @Test
+    void aRedisClusterNamedThroughSentinelStopsStartUp(CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayApplication.class).run(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--relaygate.redis.mode=cluster",
+                "--relaygate.redis.url=redis-sentinel://127.0.0.1:26379#mymaster",
+                "--relaygate.chains[0].id=anvil",
+                "--relaygate.chains[0].upstreams[0].url=http://127.0.0.1:9"))
+            .isInstanceOf(Exception.class);
+
+        assertThat(output.getOut() + output.getErr())
+            .contains("The gateway's configuration has 1 problem")
+            .contains("mode cluster needs a redis:// or rediss:// URL naming one of the cluster's nodes");
+    }
 }
