@@ -91,10 +91,10 @@ public final class InvalidationListener implements SmartLifecycle {
             })
             .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5)))
             .subscribe(pubSub -> {
-                connection = pubSub;
                 // Anything announced before the subscription took effect may have been missed.
                 keys.invalidateAll();
                 plans.invalidateAll();
+                connection = pubSub;
                 log.info("Listening for snapshot invalidations on {}", CHANNEL);
             });
     }
@@ -134,6 +134,14 @@ public final class InvalidationListener implements SmartLifecycle {
         if (open != null) {
             open.closeAsync();
         }
+    }
+
+    /**
+     * Whether the subscription is in place and the caches were dropped once after it took effect: from then on
+     * every announcement is heard, and nothing is dropped again until the subscription reconnects.
+     */
+    public boolean isListening() {
+        return connection != null;
     }
 
     @Override

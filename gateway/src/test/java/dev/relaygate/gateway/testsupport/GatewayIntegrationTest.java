@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -20,12 +21,16 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.relaygate.gateway.auth.InvalidationListener;
+
+import static org.awaitility.Awaitility.await;
+
 /**
  * Base of the gateway's integration tests: the whole application on a random port, over a real Redis, with
  * a counting upstream node and a WireMock control plane, shared by every test class so one Spring context
  * serves them all. A subclass marked {@link OnRedisCluster} runs the same tests on a Redis Cluster: its snapshots
- * are published there, and it points its gateway there with {@link TestRedisCluster#register} (one more context,
- * shared by all such classes).
+ * are published there, and it points its gateway there with {@link TestRedisCluster#register} (a context of its
+ * own, as its property source method is its own).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
@@ -57,6 +62,9 @@ public abstract class GatewayIntegrationTest {
     @Autowired
     protected WebTestClient client;
 
+    @Autowired
+    private InvalidationListener invalidations;
+
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry properties) {
         // The shared server, unless the class sets test.redis.url (TestRedisCluster#register): a subclass cannot
@@ -83,6 +91,16 @@ public abstract class GatewayIntegrationTest {
             onCluster = Snapshots.onCluster(TestRedisCluster.shared().url());
         }
         SNAPSHOTS = cluster ? onCluster : ON_SERVER;
+    }
+
+    /**
+     * Tests start once the gateway hears invalidations: it drops its caches when its subscription takes effect,
+     * which on a cold start (slower on a cluster: the slot map comes first) could otherwise fall between two calls
+     * of a test and make it fetch a key twice.
+     */
+    @BeforeEach
+    void awaitTheInvalidationSubscription() {
+        await().atMost(Duration.ofSeconds(30)).until(invalidations::isListening);
     }
 
     @BeforeEach
