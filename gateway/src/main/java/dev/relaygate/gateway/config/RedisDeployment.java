@@ -42,22 +42,24 @@ public final class RedisDeployment {
     }
 
     /** A client with the gateway's Redis settings ({@code relaygate.redis.*}) and {@code options}. */
-    public static RedisDeployment create(RedisProperties properties, Duration commandTimeout, ClientResources resources,
+    public static RedisDeployment create(RedisProperties properties, Duration timeout, ClientResources resources,
             ClientOptions options) {
-        return create(properties.url().toString(), properties.mode(), commandTimeout, resources, options);
+        return create(properties.url().toString(), properties.mode(), timeout, resources, options);
     }
 
     /**
-     * A client for {@code url} deployed as {@code mode}; its commands time out after {@code commandTimeout}.
+     * A client for {@code url} deployed as {@code mode}. {@code timeout} is the URL's: the default of commands that
+     * {@code options} do not time out otherwise, and the bound on a new connection's handshake, including those a
+     * cluster client opens to read the topology.
      *
      * @param url {@code redis://host:port}, {@code rediss://…}, {@code redis-sentinel://host:port,host:port#master}
      *            (standalone only) or, for a cluster, one of its nodes
      */
-    public static RedisDeployment create(String url, RedisMode mode, Duration commandTimeout, ClientResources resources,
+    public static RedisDeployment create(String url, RedisMode mode, Duration timeout, ClientResources resources,
             ClientOptions options) {
         Objects.requireNonNull(mode, "mode");
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(commandTimeout);
+        uri.setTimeout(timeout);
         if (mode == RedisMode.STANDALONE) {
             RedisClient client = RedisClient.create(resources, uri);
             client.setOptions(options);

@@ -71,7 +71,9 @@ public final class RateLimitRedis implements AutoCloseable {
             .reconnectDelay(Delay.exponential(Duration.ofMillis(10), properties.reconnectDelayMax(), 2,
                 TimeUnit.MILLISECONDS))
             .build();
-        RedisDeployment client = RedisDeployment.create(redisUrl, mode, properties.commandTimeout(), resources,
+        // Commands are bounded by commandTimeout (clientOptions); a handshake, and a cluster's topology reads, by the
+        // connect timeout: 50 ms is too short for them on a busy machine.
+        RedisDeployment client = RedisDeployment.create(redisUrl, mode, CONNECT_TIMEOUT, resources,
             clientOptions(properties));
         RateLimitRedis redis = new RateLimitRedis(resources, client);
         try {
