@@ -71,7 +71,8 @@ sed -e "s#@DIR@#$work#g" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" -e "s#@PROXY_PO
 nginx -p "$work" -c "$work/proxy.conf"
 "$JAVA_HOME/bin/java" -Dupstream="http://127.0.0.1:$UPSTREAM_PORT/" -Dport=$RELAY_PORT -jar "$relay_jar" \
   > "$work/relay.log" 2>&1 &
-pids+=($!)
+relay_pid=$!
+pids+=($relay_pid)
 
 bench_start_redis
 
@@ -121,6 +122,12 @@ for t in $TARGETS; do
   case "$answer" in *'"result"'*) ;; *) echo "target $t answered: $answer"; exit 1;; esac
 done
 
+# The RSS in MB of the JVM serving a target after its run ("–" for the upstream and nginx).
+rss_of() {
+  local pid
+  case "$1" in n) pid=$relay_pid;; c|d|m) pid=$gateway_pid;; u) pid=${no_usage_pid:-};; *) pid="";; esac
+  [ -n "$pid" ] && awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" || echo "–"
+}
 conns() { echo $(( $(curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns") + $(curl -fs "http://127.0.0.1:$UPSTREAM2_PORT/__conns") )); }
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
 
@@ -138,11 +145,12 @@ for round in $(seq 1 "$ROUNDS"); do
       out=$(wrk -t2 -c"$c" -d"${DURATION}s" --latency -s "$here/post.lua" "${url[$t]}")
       after=$(conns)
       opened=$((after - before))
+      rss=$(rss_of "$t")
       rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ {print $2}')
       p50=$(to_ms "$(printf '%s\n' "$out" | awk '$1=="50%" {print $2}')")
       p99=$(to_ms "$(printf '%s\n' "$out" | awk '$1=="99%" {print $2}')")
       errors=$(printf '%s\n' "$out" | awk '{gsub(",", "")} /Non-2xx/ {n += $5} /Socket errors/ {n += $4 + $6 + $8 + $10} END {print n + 0}')
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$c" "$t" "$rps" "$p50" "$p99" "$opened" "$errors" >> "$raw"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$c" "$t" "$rps" "$p50" "$p99" "$opened" "$errors" "$rss" >> "$raw"
       printf 'round %s  c=%-3s %-32s %10s rps  p50 %6s ms  p99 %6s ms  upstream conns opened %5s  errors %s\n' \
         "$round" "$c" "${label[$t]}" "$rps" "$p50" "$p99" "$opened" "$errors"
     done
@@ -178,10 +186,10 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
   for c in $CONNECTIONS; do
     echo "## $c connections"
     echo
-    echo "| target | rps | rps range | p50 ms | p99 ms | upstream conns | errors |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| target | rps | rps range | p50 ms | p99 ms | upstream conns | errors | RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for t in $TARGETS; do
-      echo "| ${label[$t]} | $(col "$c" $t 4 | xargs printf '%.0f') | $(range "$c" $t 4) | $(col "$c" $t 5) | $(col "$c" $t 6) | $(col "$c" $t 7) | $(col "$c" $t 8) |"
+      echo "| ${label[$t]} | $(col "$c" $t 4 | xargs printf '%.0f') | $(range "$c" $t 4) | $(col "$c" $t 5) | $(col "$c" $t 6) | $(col "$c" $t 7) | $(col "$c" $t 8) | $(awk -F'\t' -v c="$c" -v t="$t" '$2==c && $3==t {v=$9} END {print v}' "$raw") |"
     done
     echo
     if has d && has n && has b; then
@@ -197,7 +205,7 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
       echo
     fi
   done
-  echo "<details><summary>All runs (round, connections, target, rps, p50, p99, upstream conns, errors)</summary>"
+  echo "<details><summary>All runs (round, connections, target, rps, p50, p99, upstream conns, errors, RSS MB)</summary>"
   echo
   echo '```'
   cat "$raw"
