@@ -1,6 +1,5 @@
 package dev.relaygate.gateway.hotpath;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,7 +16,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.relaygate.gateway.testsupport.AnvilNode;
@@ -80,7 +77,7 @@ class WebSocketIT extends GatewayIntegrationTest {
         publishKey(snapshot);
 
         for (String key : List.of("rgk_notakey", TestKeys.newKey(), revoked)) {
-            Refusal refusal = upgrade("/v1/anvil-ws/" + key);
+            TestSocket.Refusal refusal = upgrade("/v1/anvil-ws/" + key);
             assertThat(refusal.status()).as("no upgrade (101) for %s", key).isEqualTo(401);
             assertThat(refusal.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,"
                     + "\"message\":\"unauthorized\"}}");
@@ -258,20 +255,7 @@ class WebSocketIT extends GatewayIntegrationTest {
         return "ws://127.0.0.1:" + port + "/v1/anvil-ws/" + key;
     }
 
-    private record Refusal(int status, String body) {
-    }
-
-    /** A WebSocket handshake by hand, to read the refusal's status and body. */
-    private Refusal upgrade(String path) {
-        return HttpClient.create()
-            .headers(headers -> headers.set(HttpHeaderNames.UPGRADE, "websocket")
-                .set(HttpHeaderNames.CONNECTION, "Upgrade")
-                .set(HttpHeaderNames.SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==")
-                .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13"))
-            .get()
-            .uri("http://127.0.0.1:" + port + path)
-            .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .map(text -> new Refusal(response.status().code(), text)))
-            .block(Duration.ofSeconds(10));
+    private TestSocket.Refusal upgrade(String path) {
+        return TestSocket.handshake("http://127.0.0.1:" + port + path);
     }
 }
