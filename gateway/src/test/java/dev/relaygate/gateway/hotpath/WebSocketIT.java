@@ -3,6 +3,7 @@ package dev.relaygate.gateway.hotpath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,7 @@ import dev.relaygate.gateway.testsupport.AnvilNode;
 import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
 import dev.relaygate.gateway.testsupport.Snapshots;
 import dev.relaygate.gateway.testsupport.TestKeys;
+import dev.relaygate.gateway.usage.UsageStreamEntries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,6 +62,9 @@ class WebSocketIT extends GatewayIntegrationTest {
         properties.add("relaygate.chains[1].upstreams[1].ws-url", SECOND::wsUrl);
         properties.add("relaygate.chains[1].health.interval", () -> "200ms");
         properties.add("relaygate.chains[1].hedging.enabled", () -> "false");
+        // Not the defaults, to show the weights are the configured ones.
+        properties.add("relaygate.websocket.notification-weights.logs", () -> "7");
+        properties.add("relaygate.websocket.notification-weights.newPendingTransactions", () -> "3");
     }
 
     @AfterAll
@@ -203,6 +208,66 @@ class WebSocketIT extends GatewayIntegrationTest {
 
     @Test
     @Order(6)
+    void aLogsSubscriptionDeliversTheContractsEventsEachMeteredAtTheLogsWeight() {
+        String topic = FIRST.keccak("Pinged(uint256)");
+        // The same transactions on both nodes keep them at the same height (and the contract at the same address).
+        String contract = FIRST.deployLogEmitter(topic);
+        assertThat(SECOND.deployLogEmitter(topic)).isEqualTo(contract);
+        PublishedKey key = keyOn(planWith(1000, 100_000, 1_000_000));
+        try (TestSocket socket = new TestSocket(url(key.secret()))) {
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"logs\","
+                    + "{\"address\":\"" + contract + "\",\"topics\":[\"" + topic + "\"]}]}");
+            String id = subscriptionId(socket.await(m -> m.contains("\"id\":1,")));
+
+            List<String> transactions = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                transactions.add(FIRST.callContract(contract));
+                SECOND.callContract(contract);
+            }
+            for (String transaction : transactions) {
+                String log = socket.await(m -> m.contains("\"transactionHash\":\"" + transaction + "\""));
+                assertThat(log).startsWith("{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\",\"params\":"
+                        + "{\"subscription\":\"" + id + "\",\"result\":{")
+                    .containsIgnoringCase("\"address\":\"" + contract + "\"")
+                    .contains("\"topics\":[\"" + topic + "\"]", "\"removed\":false");
+            }
+        }
+        Map<String, Long> expected = Map.of("eth_subscription:logs.calls", 2L, "eth_subscription:logs.cu", 2L * 7);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(UsageStreamEntries.okByMethod(SNAPSHOTS.redis(), key.id())).containsAllEntriesOf(expected));
+    }
+
+    @Test
+    @Order(7)
+    void aNewPendingTransactionsSubscriptionDeliversTheHashOfATransactionSentMeteredAtItsWeight() {
+        PublishedKey key = keyOn(planWith(1000, 100_000, 1_000_000));
+        FIRST.automine(false);
+        SECOND.automine(false);
+        try (TestSocket socket = new TestSocket(url(key.secret()))) {
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\","
+                    + "\"params\":[\"newPendingTransactions\"]}");
+            String id = subscriptionId(socket.await(m -> m.contains("\"id\":1,")));
+
+            String transaction = FIRST.transfer();
+            assertThat(SECOND.transfer()).isEqualTo(transaction);
+
+            assertThat(socket.await(m -> m.contains("eth_subscription"))).isEqualTo("{\"jsonrpc\":\"2.0\","
+                    + "\"method\":\"eth_subscription\",\"params\":{\"subscription\":\"" + id + "\",\"result\":\""
+                    + transaction + "\"}}");
+        }
+        finally {
+            FIRST.automine(true);
+            SECOND.automine(true);
+            mineBoth(1);
+        }
+        Map<String, Long> expected = Map.of("eth_subscription:newPendingTransactions.calls", 1L,
+                "eth_subscription:newPendingTransactions.cu", 3L);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(UsageStreamEntries.okByMethod(SNAPSHOTS.redis(), key.id())).containsAllEntriesOf(expected));
+    }
+
+    @Test
+    @Order(8)
     void whenTheUpstreamHoldingTheSubscriptionDiesHeadsContinueOnTheOtherWithoutAGapOrADuplicate() {
         try (TestSocket socket = new TestSocket(url(activeKey()))) {
             String id = subscribe(socket, 1);
@@ -241,6 +306,12 @@ class WebSocketIT extends GatewayIntegrationTest {
     private static String subscribe(TestSocket socket, int id) {
         socket.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
         String answer = socket.await(m -> m.startsWith("{\"jsonrpc\":\"2.0\",\"id\":" + id + ","));
+        Matcher result = RESULT.matcher(answer);
+        assertThat(result.find()).as(answer).isTrue();
+        return result.group(1);
+    }
+
+    private static String subscriptionId(String answer) {
         Matcher result = RESULT.matcher(answer);
         assertThat(result.find()).as(answer).isTrue();
         return result.group(1);
