@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -118,9 +120,19 @@ final class SocketSession implements HotPath.LocalCalls {
     Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
         this.out = out;
         out.withConnection(connection -> channel = connection.channel());
-        // A single frame above the limit is refused by Netty's decoder, which closes with 1009 itself.
-        in.withConnection(connection -> OversizedFrameHandler.install(connection.channel().pipeline(),
-                () -> close(CloseCodes.TOO_BIG)));
+        in.withConnection(connection -> {
+            ChannelPipeline pipeline = connection.channel().pipeline();
+            // The HTTP server's read and idle timeouts were for the upgrade request: left in place, the read timeout
+            // (relaygate.server.read-timeout, 10 s) closed every socket quieter than that, pings being every 30 s.
+            // A socket has its own: idle-timeout, measured from pongs and messages.
+            for (String timeout : List.of(NettyPipeline.ReadTimeoutHandler, NettyPipeline.IdleTimeoutHandler)) {
+                if (pipeline.get(timeout) != null) {
+                    pipeline.remove(timeout);
+                }
+            }
+            // A single frame above the limit is refused by Netty's decoder, which closes with 1009 itself.
+            OversizedFrameHandler.install(pipeline, () -> close(CloseCodes.TOO_BIG));
+        });
         MessageAssembler assembler = new MessageAssembler(limits.maxMessageBytes());
         in.receiveFrames()
             .doOnNext(frame -> lastSeenNanos = System.nanoTime())

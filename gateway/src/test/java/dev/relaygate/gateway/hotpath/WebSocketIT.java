@@ -62,6 +62,8 @@ class WebSocketIT extends GatewayIntegrationTest {
         properties.add("relaygate.chains[1].upstreams[1].ws-url", SECOND::wsUrl);
         properties.add("relaygate.chains[1].health.interval", () -> "200ms");
         properties.add("relaygate.chains[1].hedging.enabled", () -> "false");
+        // Far below the ping interval (30 s): an idle socket outlives the HTTP server's read timeout.
+        properties.add("relaygate.server.read-timeout", () -> "1s");
         // Not the defaults, to show the weights are the configured ones.
         properties.add("relaygate.websocket.notification-weights.logs", () -> "7");
         properties.add("relaygate.websocket.notification-weights.newPendingTransactions", () -> "3");
@@ -111,6 +113,19 @@ class WebSocketIT extends GatewayIntegrationTest {
             socket.send("not json");
             assertThat(socket.await(m -> m.contains("-32700"))).contains("\"id\":null");
             assertThat(socket.closeStatus()).as("the socket stays open").isNull();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anIdleSocketOutlivesTheHttpServersReadTimeout() {
+        try (TestSocket socket = new TestSocket(url(activeKey()))) {
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}");
+            socket.await(m -> m.contains("\"id\":1,"));
+            // Nothing read for three read timeouts, and no ping yet (every 30 s).
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> socket.closeStatus() == null);
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_chainId\",\"params\":[]}");
+            assertThat(socket.await(m -> m.contains("\"id\":2,"))).contains("\"result\":\"0x7a69\"");
         }
     }
 
