@@ -10,16 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -89,6 +90,9 @@ final class SocketSession implements HotPath.LocalCalls {
 
     private volatile WebsocketOutbound out;
 
+    /** The connection's channel, to count what Netty holds for it too. */
+    private volatile Channel channel;
+
     /** Set once: why the socket closes. */
     private CloseCodes.Close closing;
 
@@ -115,16 +119,35 @@ final class SocketSession implements HotPath.LocalCalls {
     /** Runs the socket until either side closes it. */
     Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
         this.out = out;
-        in.aggregateFrames(limits.maxMessageBytes())
-            .receiveFrames()
+        out.withConnection(connection -> channel = connection.channel());
+        in.withConnection(connection -> {
+            ChannelPipeline pipeline = connection.channel().pipeline();
+            // The HTTP server's read and idle timeouts were for the upgrade request: left in place, the read timeout
+            // (relaygate.server.read-timeout, 10 s) closed every socket quieter than that, pings being every 30 s.
+            // A socket has its own: idle-timeout, measured from pongs and messages.
+            for (String timeout : List.of(NettyPipeline.ReadTimeoutHandler, NettyPipeline.IdleTimeoutHandler)) {
+                if (pipeline.get(timeout) != null) {
+                    pipeline.remove(timeout);
+                }
+            }
+            // A single frame above the limit is refused by Netty's decoder, which closes with 1009 itself.
+            OversizedFrameHandler.install(pipeline, () -> close(CloseCodes.TOO_BIG));
+        });
+        MessageAssembler assembler = new MessageAssembler(limits.maxMessageBytes());
+        in.receiveFrames()
             .doOnNext(frame -> lastSeenNanos = System.nanoTime())
-            .filter(frame -> frame instanceof TextWebSocketFrame
-                    || frame instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame)
-            .map(frame -> ByteBufUtil.getBytes(frame.content()))
+            .<byte[]>handle((frame, messages) -> {
+                if (closing() != null) {
+                    return;
+                }
+                switch (assembler.add(frame)) {
+                    case MessageAssembler.Message message -> messages.next(message.body());
+                    case MessageAssembler.TooBig tooBig -> close(CloseCodes.TOO_BIG);
+                    case MessageAssembler.Partial partial -> { }
+                }
+            })
             .flatMap(this::onMessage, limits.maxInFlight())
-            .subscribe(null, failure -> close(failure instanceof TooLongFrameException
-                    || failure.getCause() instanceof TooLongFrameException ? CloseCodes.TOO_BIG : CloseCodes.GOING_AWAY),
-                    () -> close(CloseCodes.NORMAL));
+            .subscribe(null, failure -> close(CloseCodes.GOING_AWAY), () -> close(CloseCodes.NORMAL));
         return out.sendObject(outgoing.asFlux().doOnNext(frame -> buffered.addAndGet(-frame.content().readableBytes())))
             .then()
             .then(Mono.defer(() -> {
@@ -287,13 +310,24 @@ final class SocketSession implements HotPath.LocalCalls {
             if (closing != null) {
                 return false;
             }
-            if (buffered.get() + bytes <= limits.maxBufferedBytes()) {
+            if (buffered.get() + nettyPending() + bytes <= limits.maxBufferedBytes()) {
                 buffered.addAndGet(bytes);
                 return outgoing.tryEmitNext(frame).isSuccess();
             }
         }
         closeNow(CloseCodes.SLOW_CONSUMER);
         return false;
+    }
+
+    /**
+     * Bytes written to the connection but not yet to the socket: Reactor Netty hands frames on while the channel is
+     * writable, so a client that stops reading leaves up to the high-water mark and more in Netty's outbound buffer.
+     * Counted with the session's own queue, so that {@code max-buffered-bytes} bounds all the socket holds.
+     */
+    private long nettyPending() {
+        Channel open = channel;
+        ChannelOutboundBuffer outbound = open == null ? null : open.unsafe().outboundBuffer();
+        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
     }
 
     private synchronized CloseCodes.Close closing() {
@@ -352,10 +386,16 @@ final class SocketSession implements HotPath.LocalCalls {
     }
 
     private void ended() {
+        boolean unannounced;
         synchronized (this) {
-            if (closing == null) {
+            // The client went without a close frame, or the connection broke.
+            unannounced = closing == null;
+            if (unannounced) {
                 closing = CloseCodes.NORMAL;
             }
+        }
+        if (unannounced) {
+            sessions.closing(CloseCodes.NORMAL);
         }
         cancelSubscriptions();
         sessions.ended(this);

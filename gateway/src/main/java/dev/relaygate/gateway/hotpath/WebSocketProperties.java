@@ -22,8 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxSocketsPerKey the most open sockets of one key on this gateway instance
  * @param maxSocketsPerOrganization the most open sockets of one organization on this gateway instance
  * @param maxInFlight calls of one socket relayed at once; further messages wait (TCP back-pressure)
- * @param maxBufferedBytes answers and notifications queued for a client that does not read them; beyond this the
- *     socket is closed with 4008 (slow consumer)
+ * @param maxBufferedBytes answers and notifications queued for a client that does not read them, with what Netty
+ *     holds for the connection; beyond this the socket is closed with 4008 (slow consumer)
  * @param pingInterval the gateway pings every socket this often
  * @param idleTimeout a socket with nothing received (messages, pongs) for this long is closed with 4000
  * @param notificationWeights compute units each delivered notification costs, by subscription type

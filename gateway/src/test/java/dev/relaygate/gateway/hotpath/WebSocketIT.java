@@ -1,14 +1,13 @@
 package dev.relaygate.gateway.hotpath;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,13 +17,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.relaygate.gateway.testsupport.AnvilNode;
 import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
 import dev.relaygate.gateway.testsupport.Snapshots;
 import dev.relaygate.gateway.testsupport.TestKeys;
+import dev.relaygate.gateway.usage.UsageStreamEntries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,6 +62,11 @@ class WebSocketIT extends GatewayIntegrationTest {
         properties.add("relaygate.chains[1].upstreams[1].ws-url", SECOND::wsUrl);
         properties.add("relaygate.chains[1].health.interval", () -> "200ms");
         properties.add("relaygate.chains[1].hedging.enabled", () -> "false");
+        // Far below the ping interval (30 s): an idle socket outlives the HTTP server's read timeout.
+        properties.add("relaygate.server.read-timeout", () -> "1s");
+        // Not the defaults, to show the weights are the configured ones.
+        properties.add("relaygate.websocket.notification-weights.logs", () -> "7");
+        properties.add("relaygate.websocket.notification-weights.newPendingTransactions", () -> "3");
     }
 
     @AfterAll
@@ -80,7 +84,7 @@ class WebSocketIT extends GatewayIntegrationTest {
         publishKey(snapshot);
 
         for (String key : List.of("rgk_notakey", TestKeys.newKey(), revoked)) {
-            Refusal refusal = upgrade("/v1/anvil-ws/" + key);
+            TestSocket.Refusal refusal = upgrade("/v1/anvil-ws/" + key);
             assertThat(refusal.status()).as("no upgrade (101) for %s", key).isEqualTo(401);
             assertThat(refusal.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,"
                     + "\"message\":\"unauthorized\"}}");
@@ -109,6 +113,19 @@ class WebSocketIT extends GatewayIntegrationTest {
             socket.send("not json");
             assertThat(socket.await(m -> m.contains("-32700"))).contains("\"id\":null");
             assertThat(socket.closeStatus()).as("the socket stays open").isNull();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anIdleSocketOutlivesTheHttpServersReadTimeout() {
+        try (TestSocket socket = new TestSocket(url(activeKey()))) {
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}");
+            socket.await(m -> m.contains("\"id\":1,"));
+            // Nothing read for three read timeouts, and no ping yet (every 30 s).
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> socket.closeStatus() == null);
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_chainId\",\"params\":[]}");
+            assertThat(socket.await(m -> m.contains("\"id\":2,"))).contains("\"result\":\"0x7a69\"");
         }
     }
 
@@ -206,6 +223,66 @@ class WebSocketIT extends GatewayIntegrationTest {
 
     @Test
     @Order(6)
+    void aLogsSubscriptionDeliversTheContractsEventsEachMeteredAtTheLogsWeight() {
+        String topic = FIRST.keccak("Pinged(uint256)");
+        // The same transactions on both nodes keep them at the same height (and the contract at the same address).
+        String contract = FIRST.deployLogEmitter(topic);
+        assertThat(SECOND.deployLogEmitter(topic)).isEqualTo(contract);
+        PublishedKey key = keyOn(planWith(1000, 100_000, 1_000_000));
+        try (TestSocket socket = new TestSocket(url(key.secret()))) {
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"logs\","
+                    + "{\"address\":\"" + contract + "\",\"topics\":[\"" + topic + "\"]}]}");
+            String id = subscriptionId(socket.await(m -> m.contains("\"id\":1,")));
+
+            List<String> transactions = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                transactions.add(FIRST.callContract(contract));
+                SECOND.callContract(contract);
+            }
+            for (String transaction : transactions) {
+                String log = socket.await(m -> m.contains("\"transactionHash\":\"" + transaction + "\""));
+                assertThat(log).startsWith("{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\",\"params\":"
+                        + "{\"subscription\":\"" + id + "\",\"result\":{")
+                    .containsIgnoringCase("\"address\":\"" + contract + "\"")
+                    .contains("\"topics\":[\"" + topic + "\"]", "\"removed\":false");
+            }
+        }
+        Map<String, Long> expected = Map.of("eth_subscription:logs.calls", 2L, "eth_subscription:logs.cu", 2L * 7);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(UsageStreamEntries.okByMethod(SNAPSHOTS.redis(), key.id())).containsAllEntriesOf(expected));
+    }
+
+    @Test
+    @Order(7)
+    void aNewPendingTransactionsSubscriptionDeliversTheHashOfATransactionSentMeteredAtItsWeight() {
+        PublishedKey key = keyOn(planWith(1000, 100_000, 1_000_000));
+        FIRST.automine(false);
+        SECOND.automine(false);
+        try (TestSocket socket = new TestSocket(url(key.secret()))) {
+            socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\","
+                    + "\"params\":[\"newPendingTransactions\"]}");
+            String id = subscriptionId(socket.await(m -> m.contains("\"id\":1,")));
+
+            String transaction = FIRST.transfer();
+            assertThat(SECOND.transfer()).isEqualTo(transaction);
+
+            assertThat(socket.await(m -> m.contains("eth_subscription"))).isEqualTo("{\"jsonrpc\":\"2.0\","
+                    + "\"method\":\"eth_subscription\",\"params\":{\"subscription\":\"" + id + "\",\"result\":\""
+                    + transaction + "\"}}");
+        }
+        finally {
+            FIRST.automine(true);
+            SECOND.automine(true);
+            mineBoth(1);
+        }
+        Map<String, Long> expected = Map.of("eth_subscription:newPendingTransactions.calls", 1L,
+                "eth_subscription:newPendingTransactions.cu", 3L);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(UsageStreamEntries.okByMethod(SNAPSHOTS.redis(), key.id())).containsAllEntriesOf(expected));
+    }
+
+    @Test
+    @Order(8)
     void whenTheUpstreamHoldingTheSubscriptionDiesHeadsContinueOnTheOtherWithoutAGapOrADuplicate() {
         try (TestSocket socket = new TestSocket(url(activeKey()))) {
             String id = subscribe(socket, 1);
@@ -249,6 +326,12 @@ class WebSocketIT extends GatewayIntegrationTest {
         return result.group(1);
     }
 
+    private static String subscriptionId(String answer) {
+        Matcher result = RESULT.matcher(answer);
+        assertThat(result.find()).as(answer).isTrue();
+        return result.group(1);
+    }
+
     private static long headNumber(String notification) {
         Matcher number = HEAD_NUMBER.matcher(notification);
         return number.find() ? Long.parseLong(number.group(1), 16) : -1;
@@ -258,20 +341,7 @@ class WebSocketIT extends GatewayIntegrationTest {
         return "ws://127.0.0.1:" + port + "/v1/anvil-ws/" + key;
     }
 
-    private record Refusal(int status, String body) {
-    }
-
-    /** A WebSocket handshake by hand, to read the refusal's status and body. */
-    private Refusal upgrade(String path) {
-        return HttpClient.create()
-            .headers(headers -> headers.set(HttpHeaderNames.UPGRADE, "websocket")
-                .set(HttpHeaderNames.CONNECTION, "Upgrade")
-                .set(HttpHeaderNames.SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==")
-                .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13"))
-            .get()
-            .uri("http://127.0.0.1:" + port + path)
-            .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .map(text -> new Refusal(response.status().code(), text)))
-            .block(Duration.ofSeconds(10));
+    private TestSocket.Refusal upgrade(String path) {
+        return TestSocket.handshake("http://127.0.0.1:" + port + path);
     }
 }

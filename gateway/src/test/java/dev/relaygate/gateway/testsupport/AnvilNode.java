@@ -79,6 +79,60 @@ public final class AnvilNode implements AutoCloseable {
         return answer.substring(start, answer.indexOf('"', start));
     }
 
+    /** Anvil's first dev account, unlocked: {@code eth_sendTransaction} from it needs no signature. */
+    public static final String DEV_ACCOUNT = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+    /**
+     * Deploys a contract whose every call emits one log: topic0 {@code topic} (32 bytes, hex), data the block number
+     * (32 bytes). Hand-assembled bytecode, no compiler: the runtime is {@code NUMBER PUSH1 0 MSTORE PUSH32 topic
+     * PUSH1 32 PUSH1 0 LOG1 STOP}, behind an init code that copies it to memory and returns it. Returns the address.
+     */
+    public String deployLogEmitter(String topic) {
+        String bare = topic.startsWith("0x") ? topic.substring(2) : topic;
+        if (bare.length() != 64) {
+            throw new IllegalArgumentException("a topic is 32 bytes");
+        }
+        String runtime = "43" + "6000" + "52" + "7f" + bare + "6020" + "6000" + "a1" + "00";
+        String length = String.format("%02x", runtime.length() / 2);
+        // PUSH1 len, DUP1, PUSH1 11 (where the runtime starts), PUSH1 0, CODECOPY, PUSH1 0, RETURN
+        String init = "60" + length + "80" + "600b" + "6000" + "39" + "6000" + "f3";
+        String hash = sendTransaction("{\"from\":\"" + DEV_ACCOUNT + "\",\"data\":\"0x" + init + runtime + "\"}");
+        String receipt = call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+        int start = receipt.indexOf("\"contractAddress\":\"") + 19;
+        if (start < 19) {
+            throw new IllegalStateException("no contract deployed: " + receipt);
+        }
+        return receipt.substring(start, receipt.indexOf('"', start));
+    }
+
+    /** Calls {@code contract} from the dev account in a transaction (mined at once); returns its hash. */
+    public String callContract(String contract) {
+        return sendTransaction("{\"from\":\"" + DEV_ACCOUNT + "\",\"to\":\"" + contract + "\"}");
+    }
+
+    /** keccak-256 of {@code text}, as Anvil computes it ({@code web3_sha3}). */
+    public String keccak(String text) {
+        String hex = java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return result(call("web3_sha3", "[\"0x" + hex + "\"]"));
+    }
+
+    /** Turns Anvil's mining of each transaction as it arrives on or off ({@code evm_setAutomine}). */
+    public void automine(boolean on) {
+        call("evm_setAutomine", "[" + on + "]");
+    }
+
+    private String sendTransaction(String transaction) {
+        return result(call("eth_sendTransaction", "[" + transaction + "]"));
+    }
+
+    private static String result(String answer) {
+        int start = answer.indexOf("\"result\":\"") + 10;
+        if (start < 10) {
+            throw new IllegalStateException("Anvil refused: " + answer);
+        }
+        return answer.substring(start, answer.indexOf('"', start));
+    }
+
     public long blockNumber() {
         String answer = call("eth_blockNumber", "[]");
         int start = answer.indexOf("\"0x") + 3;

@@ -49,4 +49,25 @@ public final class UsageStreamEntries {
         totals.remove("entries");
         return totals;
     }
+
+    /** Calls and compute units of {@code keyId} with outcome ok, per method ("method.calls", "method.cu"). */
+    public static Map<String, Long> okByMethod(RedisCommands<String, String> redis, String keyId) {
+        Map<String, String> batches = new HashMap<>();
+        Map<String, Long> totals = new HashMap<>();
+        for (StreamMessage<String, String> entry : redis.xrange(UsageStream.STREAM, Range.create("-", "+"))) {
+            String json = entry.getBody().get(UsageStream.FIELD);
+            JsonNode batch = JSON.readTree(json);
+            if (batches.putIfAbsent(batch.get("batchId").asString(), json) != null) {
+                continue;
+            }
+            for (JsonNode row : batch.get("rows")) {
+                if (row.get("keyId").asString().equals(keyId) && row.get("outcome").asString().equals("ok")) {
+                    String method = row.get("method").asString();
+                    totals.merge(method + ".calls", row.get("calls").asLong(), Long::sum);
+                    totals.merge(method + ".cu", row.get("computeUnits").asLong(), Long::sum);
+                }
+            }
+        }
+        return totals;
+    }
 }

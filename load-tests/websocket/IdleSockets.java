@@ -1,0 +1,125 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Opens N idle WebSockets to one gateway over loopback (the JDK's client, which answers the gateway's pings with
+ * pongs by itself: a second, explicit pong made it drop connections), holds them for a while, and reports the gateway process's RSS, heap used and CPU before, once open,
+ * and while idle. Run by idle-sockets.sh; not a test. Arguments: wsUrl managementUrl gatewayPid sockets idleSeconds.
+ */
+public final class IdleSockets {
+
+    private static final long CLOCK_TICKS = 100;
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        String management = args[1];
+        long pid = Long.parseLong(args[2]);
+        int sockets = Integer.parseInt(args[3]);
+        int idleSeconds = Integer.parseInt(args[4]);
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        report("before", pid, management, http);
+
+        AtomicInteger closedByGateway = new AtomicInteger();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+
+            @Override
+            public CompletableFuture<?> onClose(WebSocket socket, int code, String reason) {
+                closedByGateway.incrementAndGet();
+                return null;
+            }
+        };
+        List<WebSocket> open = new ArrayList<>(sockets);
+        // One first, alone: the key is then in the gateway's cache, and the others do not all look it up at once.
+        open.add(http.newWebSocketBuilder().buildAsync(URI.create(url), listener).get(30, TimeUnit.SECONDS));
+        Semaphore handshakes = new Semaphore(100);
+        List<CompletableFuture<WebSocket>> pending = new ArrayList<>(sockets);
+        long started = System.nanoTime();
+        for (int i = 1; i < sockets; i++) {
+            handshakes.acquire();
+            pending.add(http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
+                .buildAsync(URI.create(url), listener)
+                .whenComplete((socket, failure) -> handshakes.release()));
+        }
+        int failed = 0;
+        for (CompletableFuture<WebSocket> socket : pending) {
+            try {
+                open.add(socket.get(60, TimeUnit.SECONDS));
+            }
+            catch (Exception e) {
+                if (failed++ == 0) {
+                    System.out.println("first failure: " + e);
+                }
+            }
+        }
+        System.out.printf("opened %d sockets (%d failed) in %.1f s%n", open.size(), failed,
+                (System.nanoTime() - started) / 1e9);
+        report("open", pid, management, http);
+
+        long[] cpuBefore = cpu(pid);
+        long wallBefore = System.nanoTime();
+        Thread.sleep(Duration.ofSeconds(idleSeconds));
+        long[] cpuAfter = cpu(pid);
+        double wall = (System.nanoTime() - wallBefore) / 1e9;
+        double cpuSeconds = ((cpuAfter[0] - cpuBefore[0]) + (cpuAfter[1] - cpuBefore[1])) / (double) CLOCK_TICKS;
+        System.out.printf("idle %.0f s: gateway CPU %.2f s = %.2f%% of one core; sockets closed by the gateway: %d%n",
+                wall, cpuSeconds, 100 * cpuSeconds / wall, closedByGateway.get());
+        report("idle", pid, management, http);
+
+        for (WebSocket socket : open) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        }
+    }
+
+    private static void report(String when, long pid, String management, HttpClient http) throws Exception {
+        String scrape = http.send(HttpRequest.newBuilder(URI.create(management + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double heap = 0;
+        Matcher used = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]*\"} (\\S+)$").matcher(scrape);
+        while (used.find()) {
+            heap += Double.parseDouble(used.group(1));
+        }
+        Matcher sockets = Pattern.compile("(?m)^relaygate_websocket_sockets (\\S+)$").matcher(scrape);
+        StringBuilder closes = new StringBuilder();
+        Matcher closed = Pattern.compile("(?m)^relaygate_websocket_closes_total\\{reason=\"([a-z_]+)\"} (\\S+)$")
+            .matcher(scrape);
+        while (closed.find()) {
+            if (Double.parseDouble(closed.group(2)) > 0) {
+                closes.append(' ').append(closed.group(1)).append('=').append(closed.group(2));
+            }
+        }
+        System.out.printf("%-6s gateway RSS %6.1f MiB, heap used %6.1f MiB, open sockets %s, closes:%s%n", when,
+                rssKiB(pid) / 1024.0, heap / 1024 / 1024, sockets.find() ? sockets.group(1) : "?",
+                closes.length() == 0 ? " none" : closes);
+    }
+
+    private static long rssKiB(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** utime and stime of the process, in clock ticks (proc(5)). */
+    private static long[] cpu(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+    }
+}
