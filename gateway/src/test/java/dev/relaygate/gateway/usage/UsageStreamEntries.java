@@ -51,7 +51,7 @@ public final class UsageStreamEntries {
     }
 
     /** Calls and compute units of {@code keyId} with outcome ok, per method ("method.calls", "method.cu"). */
-    public static Map<String, Long> okByMethod(RedisCommands<String, String> redis, String keyId) {
+    public static Map<String, Long> okByMethod(RedisClusterCommands<String, String> redis, String keyId) {
         Map<String, String> batches = new HashMap<>();
         Map<String, Long> totals = new HashMap<>();
         for (StreamMessage<String, String> entry : redis.xrange(UsageStream.STREAM, Range.create("-", "+"))) {
