@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -106,7 +110,7 @@ final class SocketSessions implements SnapshotChanges, AutoCloseable {
         GatewayRequest upgrade = new GatewayRequest(requestId, path, NO_BODY, in.get(HeaderNames.API_KEY),
                 in.get(HttpHeaderNames.AUTHORIZATION), in.get(HeaderNames.ORIGIN),
                 JsonRpcRoute.address(request.remoteAddress()), in.get(HeaderNames.FORWARDED_FOR), RequestTrace.NONE);
-        return hotPath.admitSocket(upgrade).flatMap(admission -> {
+        return hotPath.admitSocket(upgrade).publishOn(eventLoopOf(request)).flatMap(admission -> {
             if (admission.refusal() != null) {
                 return JsonRpcRoute.write(response, admission.refusal());
             }
@@ -120,6 +124,19 @@ final class SocketSessions implements SnapshotChanges, AutoCloseable {
             return response.sendWebsocket(session::run, spec)
                 .doOnError(failure -> ended(session));
         });
+    }
+
+    /**
+     * The connection's event loop, on which the handshake must start. Reactor Netty binds the socket's inbound to the
+     * connection in a listener of the handshake's write: started on another thread (an admission that waited for
+     * Redis completes on Redis's), that listener can be added after the 101 was written and then runs as a later task
+     * of the event loop, which may first read the client's first frame and hand it to the finished HTTP exchange,
+     * which drops it. On the event loop, the write, its listener and the binding happen in one go, before any read.
+     */
+    private static Scheduler eventLoopOf(HttpServerRequest request) {
+        AtomicReference<Executor> loop = new AtomicReference<>();
+        request.withConnection(connection -> loop.set(connection.channel().eventLoop()));
+        return loop.get() == null ? Schedulers.immediate() : Schedulers.fromExecutor(loop.get());
     }
 
     /** Counts the socket in, or answers why it may not open. */

@@ -58,6 +58,21 @@ final class RawSocket implements AutoCloseable {
         frame(0x1, true, message.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A ping carrying {@code payload}; the gateway answers it with a pong carrying the same. */
+    void sendPing(String payload) {
+        frame(0x9, true, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The payload of the next pong the gateway sent, or {@code null} when it closed first. */
+    String nextPong(Duration within) {
+        Frame frame;
+        do {
+            frame = nextFrame(within);
+        }
+        while (frame != null && frame.opcode() != 0xA && frame.opcode() != 0x8);
+        return frame == null || frame.opcode() == 0x8 ? null : new String(frame.payload(), StandardCharsets.UTF_8);
+    }
+
     /** An unsolicited pong (RFC 6455 5.5.3 allows them): the client is alive, though it reads nothing. */
     void sendPong() {
         frame(0xA, true, new byte[0]);

@@ -1,0 +1,111 @@
+package dev.relaygate.gateway.hotpath;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.relaygate.gateway.testsupport.CountingUpstream;
+import dev.relaygate.gateway.testsupport.GatewayIntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The life of a socket's connection (docs/websocket.md): a client's first frame, sent the moment the upgrade is
+ * answered, is answered; and the HTTP server's keep-alive idle timeout ({@code server.netty.idle-timeout}, set far
+ * below the socket's own here) never closes a socket: only the gateway's {@code relaygate.websocket.idle-timeout} does.
+ */
+class WebSocketConnectionIT extends GatewayIntegrationTest {
+
+    private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
+
+    @LocalServerPort
+    private int port;
+
+    @DynamicPropertySource
+    static void shortTimeouts(DynamicPropertyRegistry properties) {
+        // Pings further apart than the HTTP idle timeout: a socket lives on its own traffic and timeout only.
+        properties.add("server.netty.idle-timeout", () -> "1s");
+        properties.add("relaygate.websocket.ping-interval", () -> "1500ms");
+        properties.add("relaygate.websocket.idle-timeout", () -> "3500ms");
+    }
+
+    /**
+     * Each socket's key is new, so its upgrade waits for Redis and is decided off the connection's event loop: the
+     * case in which the first frame used to reach the connection before the socket's handling of it did.
+     */
+    @Test
+    void theFirstFrameOfEveryNewSocketIsAnsweredEvenWhenSentTheMomentTheUpgradeIsAnswered() throws Exception {
+        int sockets = 400;
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < sockets; i++) {
+                boolean ping = i % 2 == 0;
+                String key = activeKey();
+                answers.add(clients.submit(() -> {
+                    try (RawSocket socket = RawSocket.open(port, "/v1/anvil/" + key)) {
+                        if (ping) {
+                            socket.sendPing("first");
+                            return socket.nextPong(Duration.ofSeconds(5));
+                        }
+                        socket.sendText(CALL);
+                        return socket.nextText(Duration.ofSeconds(5));
+                    }
+                }));
+            }
+            List<Integer> unanswered = new ArrayList<>();
+            for (int i = 0; i < sockets; i++) {
+                String answer = answers.get(i).get();
+                if (answer == null || !answer.equals(i % 2 == 0 ? "first" : CountingUpstream.ANSWER)) {
+                    unanswered.add(i);
+                }
+            }
+            assertThat(unanswered).as("sockets whose first frame was not answered, of %d", sockets).isEmpty();
+        }
+        finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSocketWithPingsOutlivesTheHttpIdleTimeoutAndASilentOneIsClosedByTheSocketsOwn() {
+        String key = activeKey();
+        try (TestSocket first = new TestSocket(url(key))) {
+            // The key is cached from here on: the upgrades below are decided at once, as most are.
+            first.send(CALL);
+            first.await(m -> m.contains("\"id\":1,"));
+        }
+        try (TestSocket alive = new TestSocket(url(key));
+                RawSocket silent = RawSocket.open(port, "/v1/anvil/" + key)) {
+            long openedAt = System.nanoTime();
+            alive.send(CALL);
+            alive.await(m -> m.contains("\"id\":1,"));
+
+            // Reads nothing and answers no ping: closed by the socket's idle timeout (3.5 s, checked at each ping), not
+            // the HTTP server's (1 s).
+            assertThat(silent.closeCode(Duration.ofSeconds(8))).isEqualTo(4000);
+            long closedAfterMillis = Duration.ofNanos(System.nanoTime() - openedAt).toMillis();
+            assertThat(closedAfterMillis).isBetween(3500L, 6500L);
+
+            // Sends nothing either, but answers every ping: open for five times the HTTP idle timeout.
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6))
+                .until(() -> alive.closeStatus() == null && alive.failure() == null);
+            assertThat(alive.pings()).as("the gateway kept pinging it").isGreaterThanOrEqualTo(5);
+            alive.send(CALL);
+            assertThat(alive.await(m -> m.contains("\"id\":1,"))).contains("\"result\"");
+        }
+    }
+
+    private String url(String key) {
+        return "ws://127.0.0.1:" + port + "/v1/anvil/" + key;
+    }
+}
