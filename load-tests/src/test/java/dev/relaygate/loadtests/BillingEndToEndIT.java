@@ -2,21 +2,17 @@ package dev.relaygate.loadtests;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,10 +24,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.relaygate.local.ControlPlaneApi;
 import dev.relaygate.local.LocalStack;
@@ -45,15 +37,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.relaygate.loadtests.StripeStub.checkoutSession;
+import static dev.relaygate.loadtests.StripeStub.event;
+import static dev.relaygate.loadtests.StripeStub.failedInvoice;
+import static dev.relaygate.loadtests.StripeStub.randomAlphanumeric;
+import static dev.relaygate.loadtests.StripeStub.subscriptionObject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,13 +62,6 @@ class BillingEndToEndIT {
     private static final Logger log = LoggerFactory.getLogger(BillingEndToEndIT.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** Fresh secrets per run, so that finding one in a log can only mean it was logged in this run. */
-    private static final String STRIPE_API_KEY = "sk_test_" + randomAlphanumeric(32);
-
-    private static final String WEBHOOK_SECRET = "whsec_" + randomAlphanumeric(32);
 
     private static final String FREE_PLAN_ID = "00000000-0000-0000-0000-00000000f4ee";
 
@@ -112,7 +98,7 @@ class BillingEndToEndIT {
         .connectTimeout(Duration.ofSeconds(2))
         .build();
 
-    private static WireMockServer stripe;
+    private static StripeStub stripe;
 
     private static LocalStack stack;
 
@@ -120,23 +106,17 @@ class BillingEndToEndIT {
 
     @BeforeAll
     static void startStack() throws IOException {
-        stripe = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        stripe.start();
+        stripe = StripeStub.start();
         Path root = Path.of(System.getProperty("relaygate.root", "..")).toAbsolutePath().normalize();
         Path data = root.resolve("load-tests/target/billing-e2e-stack");
         deleteRecursively(data);
         logs = data.resolve("logs");
+        Map<String, String> billing = new HashMap<>(stripe.controlPlaneEnvironment());
+        billing.putAll(Map.of(
+                "RELAYGATE_BILLING_PAST_DUE_GRACE", PAST_DUE_GRACE.toMillis() + "ms",
+                "RELAYGATE_BILLING_GRACE_SWEEP_INTERVAL", GRACE_SWEEP_INTERVAL.toMillis() + "ms"));
         StackOptions options = StackOptions.test(root, data)
-            .withControlPlaneEnvironment(Map.ofEntries(
-                    Map.entry("RELAYGATE_BILLING_STRIPE_API_KEY", STRIPE_API_KEY),
-                    Map.entry("RELAYGATE_BILLING_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port()),
-                    Map.entry("RELAYGATE_BILLING_STRIPE_WEBHOOK_SECRETS_0", WEBHOOK_SECRET),
-                    Map.entry("RELAYGATE_BILLING_STRIPE_MAX_NETWORK_RETRIES", "0"),
-                    Map.entry("RELAYGATE_BILLING_SUCCESS_URL", "https://app.relaygate.test/billing/done"),
-                    Map.entry("RELAYGATE_BILLING_CANCEL_URL", "https://app.relaygate.test/billing"),
-                    Map.entry("RELAYGATE_BILLING_PORTAL_RETURN_URL", "https://app.relaygate.test/billing"),
-                    Map.entry("RELAYGATE_BILLING_PAST_DUE_GRACE", PAST_DUE_GRACE.toMillis() + "ms"),
-                    Map.entry("RELAYGATE_BILLING_GRACE_SWEEP_INTERVAL", GRACE_SWEEP_INTERVAL.toMillis() + "ms")))
+            .withControlPlaneEnvironment(billing)
             // As in PlanChangeAdmissionIT: on a loaded machine the limiter's 50 ms Redis budget now and then
             // switches to local buckets (degraded mode), which start full; this test measures plans, not that.
             .withGatewayEnvironment(Map.of("RELAYGATE_RATELIMIT_COMMAND_TIMEOUT", "2s"));
@@ -149,7 +129,7 @@ class BillingEndToEndIT {
             stack.close();
         }
         if (stripe != null) {
-            stripe.stop();
+            stripe.close();
         }
     }
 
@@ -178,14 +158,14 @@ class BillingEndToEndIT {
         // 2. Checkout: the customer is created, then the session, exactly as we mean to ask Stripe.
         String customer = "cus_" + randomAlphanumeric(14);
         String subscription = "sub_" + randomAlphanumeric(24);
-        stubCheckout(customer);
+        String checkoutUrl = stripe.stubCheckout(customer, "Billing end-to-end");
         JsonNode checkout = owner.send("POST", "/v1/organizations/" + organization + "/billing/checkout",
                 JSON.createObjectNode().put("planId", paidPlanId), 200);
-        assertThat(checkout.get("url").asString()).startsWith("https://checkout.stripe.com/c/pay/cs_test_");
+        assertThat(checkout.get("url").asString()).as("Stripe's Checkout URL, as Stripe answered it").isEqualTo(checkoutUrl);
         assertStripeWasAskedForACheckout(organization, paidPlanId, customer, price);
 
         // 3. The customer pays: Stripe says so with two webhooks; the subscription is re-read from Stripe.
-        stubSubscription(subscription, customer, "active", price);
+        stripe.stubSubscription(subscription, customer, "active", price);
         deliver(event("checkout.session.completed", checkoutSession(organization, customer, subscription)));
         deliver(event("customer.subscription.created", subscriptionObject(subscription, customer, "active", price)));
         long answered = System.nanoTime();
@@ -194,15 +174,15 @@ class BillingEndToEndIT {
         Duration upgraded = Duration.ofNanos(System.nanoTime() - answered);
         assertThat(upgraded).as("the paid plan reaches the gateway within 1 s of the webhooks' answers")
             .isLessThan(Duration.ofSeconds(1));
-        stripe.verify(2, getRequestedFor(urlPathEqualTo("/v1/subscriptions/" + subscription))
-            .withHeader("Authorization", equalTo("Bearer " + STRIPE_API_KEY)));
+        stripe.server().verify(2, getRequestedFor(urlPathEqualTo("/v1/subscriptions/" + subscription))
+            .withHeader("Authorization", equalTo("Bearer " + stripe.apiKey())));
 
         Admitted onPaid = admitted(gateway);
         assertHeldTo(onPaid, paid);
         assertClearlyAboveFree(onPaid, free);
 
         // 4. A renewal fails: past due. The paid plan holds during the grace period...
-        stubSubscription(subscription, customer, "past_due", price);
+        stripe.stubSubscription(subscription, customer, "past_due", price);
         Instant pastDueSent = Instant.now();
         deliver(event("invoice.payment_failed", failedInvoice(customer, subscription)));
         deliver(event("customer.subscription.updated", subscriptionObject(subscription, customer, "past_due", price)));
@@ -244,155 +224,46 @@ class BillingEndToEndIT {
         // 5. The captured process logs never show a secret: not the API key, not Stripe's key or webhook secret.
         // A forged webhook first, so that the control plane's billing code has something to log.
         String forged = event("invoice.paid", failedInvoice(customer, subscription));
-        assertThat(webhook(forged, "whsec_" + randomAlphanumeric(32)).statusCode()).isEqualTo(400);
+        assertThat(StripeStub.webhook(stack.controlPlaneUrl(), forged, "whsec_" + randomAlphanumeric(32)).statusCode()).isEqualTo(400);
         await().atMost(Duration.ofSeconds(5))
             .until(() -> Files.readString(logs.resolve("control-plane.log"), StandardCharsets.ISO_8859_1)
                 .contains("Refused a Stripe webhook"));
-        assertLogsFreeOf(apiKey, STRIPE_API_KEY, WEBHOOK_SECRET);
+        assertLogsFreeOf(apiKey, stripe.apiKey(), stripe.webhookSecret());
     }
 
-    // --- Stripe -----------------------------------------------------------------------------------------------
-
-    private static void stubCheckout(String customer) {
-        stripe.stubFor(post(urlEqualTo("/v1/customers")).willReturn(stripeJson("""
-                {"id": "%s", "object": "customer", "created": %d, "livemode": false, "email": null,
-                 "name": "Billing end-to-end", "currency": null, "delinquent": false,
-                 "metadata": {"relaygate_organization_id": "set"},
-                 "invoice_settings": {"custom_fields": null, "default_payment_method": null, "footer": null}}"""
-            .formatted(customer, Instant.now().getEpochSecond()))));
-        String session = "cs_test_" + randomAlphanumeric(24);
-        stripe.stubFor(post(urlEqualTo("/v1/checkout/sessions")).willReturn(stripeJson("""
-                {"id": "%1$s", "object": "checkout.session", "mode": "subscription", "status": "open",
-                 "payment_status": "unpaid", "customer": "%2$s", "subscription": null, "livemode": false,
-                 "created": %3$d, "expires_at": %4$d, "currency": "usd", "amount_total": 4900,
-                 "success_url": "https://app.relaygate.test/billing/done",
-                 "cancel_url": "https://app.relaygate.test/billing",
-                 "url": "https://checkout.stripe.com/c/pay/%1$s"}"""
-            .formatted(session, customer, Instant.now().getEpochSecond(),
-                    Instant.now().plus(Duration.ofHours(24)).getEpochSecond()))));
-    }
-
-    private static void stubSubscription(String id, String customer, String status, String price) {
-        stripe.stubFor(get(urlPathEqualTo("/v1/subscriptions/" + id))
-            .willReturn(stripeJson(subscriptionObject(id, customer, status, price))));
-    }
-
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder stripeJson(String body) {
-        return aResponse().withStatus(200)
-            .withHeader("Content-Type", "application/json")
-            .withHeader("Request-Id", "req_" + randomAlphanumeric(14))
-            .withBody(body);
-    }
+    // --- Stripe ---------------------------------------------------------------------------------------------
 
     private static void assertStripeWasAskedForACheckout(String organization, String plan, String customer,
             String price) {
-        List<LoggedRequest> customers = stripe.findAll(postRequestedFor(urlEqualTo("/v1/customers")));
+        List<LoggedRequest> customers = stripe.server().findAll(postRequestedFor(urlEqualTo("/v1/customers")));
         assertThat(customers).hasSize(1);
         assertThat(customers.get(0).getHeader("Idempotency-Key")).isEqualTo("relaygate-customer-" + organization);
-        assertThat(form(customers.get(0))).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(StripeStub.form(customers.get(0))).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "name", "Billing end-to-end",
                 "metadata[relaygate_organization_id]", organization));
 
-        List<LoggedRequest> sessions = stripe.findAll(postRequestedFor(urlEqualTo("/v1/checkout/sessions")));
+        List<LoggedRequest> sessions = stripe.server().findAll(postRequestedFor(urlEqualTo("/v1/checkout/sessions")));
         assertThat(sessions).hasSize(1);
         LoggedRequest session = sessions.get(0);
-        assertThat(session.getHeader("Authorization")).isEqualTo("Bearer " + STRIPE_API_KEY);
+        assertThat(session.getHeader("Authorization")).isEqualTo("Bearer " + stripe.apiKey());
         assertThat(session.getHeader("Idempotency-Key"))
             .matches("relaygate-checkout-" + organization + "-" + plan + "-[0-9a-f]{32}");
-        assertThat(form(session)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        assertThat(StripeStub.form(session)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("mode", "subscription"),
                 Map.entry("customer", customer),
                 Map.entry("client_reference_id", organization),
                 Map.entry("line_items[0][price]", price),
                 Map.entry("line_items[0][quantity]", "1"),
-                Map.entry("success_url", "https://app.relaygate.test/billing/done"),
-                Map.entry("cancel_url", "https://app.relaygate.test/billing"),
+                Map.entry("success_url", StripeStub.SUCCESS_URL),
+                Map.entry("cancel_url", StripeStub.CANCEL_URL),
                 Map.entry("metadata[relaygate_organization_id]", organization),
                 Map.entry("metadata[relaygate_plan_id]", plan),
                 Map.entry("subscription_data[metadata][relaygate_organization_id]", organization),
                 Map.entry("subscription_data[metadata][relaygate_plan_id]", plan)));
     }
 
-    /** The form body stripe-java sent, decoded. */
-    private static Map<String, String> form(LoggedRequest request) {
-        return Stream.of(request.getBodyAsString().split("&"))
-            .filter(pair -> !pair.isEmpty())
-            .map(pair -> pair.split("=", 2))
-            .collect(Collectors.toMap(pair -> URLDecoder.decode(pair[0], StandardCharsets.UTF_8),
-                    pair -> pair.length < 2 ? "" : URLDecoder.decode(pair[1], StandardCharsets.UTF_8)));
-    }
-
-    private static String checkoutSession(String organization, String customer, String subscription) {
-        return """
-                {"id": "cs_test_%s", "object": "checkout.session", "mode": "subscription", "status": "complete",
-                 "payment_status": "paid", "customer": "%s", "subscription": "%s", "client_reference_id": "%s",
-                 "currency": "usd", "amount_total": 4900, "livemode": false, "url": null,
-                 "metadata": {"relaygate_organization_id": "%4$s"}}"""
-            .formatted(randomAlphanumeric(24), customer, subscription, organization);
-    }
-
-    private static String subscriptionObject(String id, String customer, String status, String price) {
-        long start = Instant.now().getEpochSecond();
-        return """
-                {"id": "%1$s", "object": "subscription", "customer": "%2$s", "status": "%3$s",
-                 "cancel_at_period_end": false, "canceled_at": null, "created": %5$d, "livemode": false,
-                 "collection_method": "charge_automatically", "currency": "usd", "metadata": {},
-                 "items": {"object": "list", "has_more": false, "url": "/v1/subscription_items?subscription=%1$s",
-                   "data": [{"id": "si_%1$s", "object": "subscription_item", "quantity": 1,
-                     "current_period_start": %5$d, "current_period_end": %6$d,
-                     "price": {"id": "%4$s", "object": "price", "active": true, "currency": "usd",
-                       "unit_amount": 4900, "type": "recurring",
-                       "recurring": {"interval": "month", "interval_count": 1, "usage_type": "licensed"}}}]}}"""
-            .formatted(id, customer, status, price, start, start + Duration.ofDays(30).toSeconds());
-    }
-
-    private static String failedInvoice(String customer, String subscription) {
-        return """
-                {"id": "in_%s", "object": "invoice", "customer": "%s", "status": "open", "currency": "usd",
-                 "amount_due": 4900, "amount_paid": 0, "attempt_count": 1, "created": %d, "livemode": false,
-                 "parent": {"type": "subscription_details", "quote_details": null,
-                   "subscription_details": {"subscription": "%s", "metadata": {}}}}"""
-            .formatted(randomAlphanumeric(24), customer, Instant.now().getEpochSecond(), subscription);
-    }
-
-    private static String event(String type, String object) {
-        return """
-                {"id": "evt_%s", "object": "event", "api_version": "2025-09-30.clover", "created": %d,
-                 "livemode": false, "pending_webhooks": 1, "request": {"id": null, "idempotency_key": null},
-                 "type": "%s", "data": {"object": %s}}"""
-            .formatted(randomAlphanumeric(24), Instant.now().getEpochSecond(), type, object);
-    }
-
-    /** Delivers an event as Stripe does and expects it processed (not a duplicate). */
     private static void deliver(String event) throws IOException, InterruptedException {
-        HttpResponse<String> response = webhook(event, WEBHOOK_SECRET);
-        assertThat(response.statusCode()).as("webhook answer: %s", response.body()).isEqualTo(200);
-        assertThat(JSON.readTree(response.body()).get("duplicate").asBoolean()).isFalse();
-    }
-
-    /** Posts an event to the control plane signed as Stripe signs: HMAC-SHA256(secret, t + "." + raw body). */
-    private static HttpResponse<String> webhook(String event, String secret) throws IOException, InterruptedException {
-        byte[] body = event.getBytes(StandardCharsets.UTF_8);
-        long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.controlPlaneUrl() + "/stripe/webhook"))
-            .timeout(Duration.ofSeconds(10))
-            .header("Content-Type", "application/json; charset=utf-8")
-            .header("Stripe-Signature", "t=" + timestamp + ",v1=" + hmacSha256Hex(secret, timestamp, body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String hmacSha256Hex(String secret, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        }
-        catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        stripe.deliver(stack.controlPlaneUrl(), event);
     }
 
     // --- Plans and admission -------------------------------------------------------------------------------------
@@ -534,15 +405,6 @@ class BillingEndToEndIT {
             contents.forEach((file, text) -> assertThat(text).as("%s must not contain a secret", file)
                 .doesNotContain(secret).doesNotContain(distinctive));
         }
-    }
-
-    private static String randomAlphanumeric(int length) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder text = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            text.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return text.toString();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.relaygate.local.LocalStack;
 import dev.relaygate.local.StackOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,14 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.relaygate.loadtests.StripeStub.checkoutSession;
+import static dev.relaygate.loadtests.StripeStub.event;
+import static dev.relaygate.loadtests.StripeStub.randomAlphanumeric;
+import static dev.relaygate.loadtests.StripeStub.subscriptionObject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,9 +49,12 @@ import static org.awaitility.Awaitility.await;
  * The customer portal in a real headless Chromium on the real local stack (issue #21): a developer signs in through
  * the stack's development OIDC provider (authorization code + PKCE, as with a real provider), the first sign-in
  * creates their organization, they create a key and edit its policy, the test calls the gateway with the secret the
- * page showed, the call appears in the usage chart, they rotate the key (the gateway then takes only the new secret),
- * revoke it, and the gateway refuses it. Every page passes axe-core with
- * no serious or critical violation, and a screenshot of each is written for docs/portal.md.
+ * page showed, the call appears in the usage chart and in the CSV the page downloads, they invite a member, change
+ * their role and remove them, upgrade through Stripe Checkout (the control plane's stripe-java client talks to a
+ * WireMock stub of the Stripe API, and Stripe's pages are stubs on loopback), see the paid plan once Stripe's signed
+ * webhooks arrive, page through the invoices, open the Billing Portal, rotate the key (the gateway then takes only the
+ * new secret), revoke it, and the gateway refuses it. Every page passes axe-core with no serious or critical
+ * violation, and a screenshot of each is written for docs/portal.md.
  */
 class PortalEndToEndIT {
 
@@ -61,6 +72,10 @@ class PortalEndToEndIT {
     private static Path root;
 
     private static Path screenshots;
+
+    private static Path downloads;
+
+    private static StripeStub stripe;
 
     private static String axe;
 
@@ -85,13 +100,21 @@ class PortalEndToEndIT {
         Files.createDirectories(screenshots);
         Path data = root.resolve("load-tests/target/portal-stack");
         deleteRecursively(data);
-        stack = LocalStack.start(StackOptions.test(root, data));
+        downloads = data.resolve("downloads");
+        Files.createDirectories(downloads);
+        stripe = StripeStub.start();
+        stack = LocalStack.start(StackOptions.test(root, data).withControlPlaneEnvironment(stripe.controlPlaneEnvironment()));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--window-size=1280,1000", "--lang=en-GB");
+        // A download lands in this directory without a prompt (the usage page's CSV).
+        options.setExperimentalOption("prefs", Map.of(
+                "download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false,
+                "download.directory_upgrade", true));
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
             .usingAnyFreePort()
@@ -108,25 +131,19 @@ class PortalEndToEndIT {
         if (stack != null) {
             stack.close();
         }
+        if (stripe != null) {
+            stripe.close();
+        }
     }
 
     @Test
     void aDeveloperSignsInCreatesAKeySeesItsCallInUsageAndRevokesIt() throws Exception {
-        browser.get(stack.portalUrl());
-        click(By.xpath("//button[text()='Sign in']"));
-
-        // The development provider's page: name a user and sign in; the browser returns with a code.
-        WebElement subject = awaitElement(By.id("subject"));
-        subject.clear();
-        subject.sendKeys("ada");
-        WebElement email = browser.findElement(By.id("email"));
-        email.clear();
-        email.sendKeys("ada@example.com");
-        screenshot("sign-in");
-        click(By.xpath("//button[text()='Sign in']"));
+        // A paid plan with a Stripe price, as an operator sets one up (docs/billing.md).
+        String price = "price_" + randomAlphanumeric(24);
+        String proPlan = stack.admin().send("POST", "/v1/plans", proPlan(price), 201).get("id").asString();
 
         // First sign-in: the organization is created for the user and the keys page opens.
-        awaitText(By.id("keys-title"), "API keys");
+        signIn(true);
         awaitText(By.cssSelector("select option"), "ada@example.com's organization");
         assertThat(browser.getCurrentUrl()).as("the code leaves the address bar").doesNotContain("code=");
         checkAccessibility("keys (empty)");
@@ -177,6 +194,18 @@ class PortalEndToEndIT {
         checkAccessibility("usage");
         screenshot("usage");
 
+        // Download CSV: the API's own text/csv answer, saved by the browser; its one row is the call.
+        click(By.xpath("//button[text()='Download CSV']"));
+        Path csv = await().atMost(WAIT).ignoreExceptions().until(PortalEndToEndIT::downloadedCsv, p -> p != null);
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.getFirst()).isEqualTo("start,calls,computeUnits,errors,rateLimited");
+        String computeUnits = browser.findElement(By.cssSelector("dd[data-total='computeUnits']")).getText()
+            .replace(",", "");
+        assertThat(lines.subList(1, lines.size()))
+            .as("one row: the hour of the call, one call, its compute units, no error, not rate limited")
+            .singleElement().asString()
+            .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:00:00Z,1," + computeUnits + ",0,0");
+
         click(By.linkText("Organization"));
         awaitText(By.cssSelector("tbody"), "ada");
         browser.findElement(By.xpath("//label[span[text()='E-mail address']]/input")).sendKeys("bob@example.com");
@@ -186,14 +215,86 @@ class PortalEndToEndIT {
         checkAccessibility("organization");
         screenshot("organization");
 
-        // This stack has no Stripe key: the page shows the API's problem, title and detail.
-        click(By.linkText("Billing"));
-        awaitText(By.cssSelector(".problem"), "Billing not configured");
-        checkAccessibility("billing");
-        screenshot("billing");
+        // Change bob's role; the page, opened again, reads the members from the API (again until the change has
+        // been answered: the select shows the choice before the API has it).
+        By bobsRole = By.cssSelector("select[aria-label='Role of bob@example.com']");
+        assertThat(awaitElement(bobsRole).getDomProperty("value")).isEqualTo("developer");
+        choose(bobsRole, "viewer");
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            click(By.linkText("API keys"));
+            awaitText(By.id("keys-title"), "API keys");
+            click(By.linkText("Organization"));
+            assertThat(awaitElement(bobsRole).getDomProperty("value")).isEqualTo("viewer");
+        });
 
+        // Remove bob after a confirmation; he is gone from the list the API answers.
+        click(By.cssSelector("button[aria-label='Remove bob@example.com']"));
+        WebElement removeMember = awaitElement(By.xpath("//dialog//button[text()='Remove member']"));
+        checkAccessibility("remove member confirmation");
+        removeMember.click();
+        await().atMost(WAIT).until(() -> browser.findElements(bobsRole).isEmpty());
+        click(By.linkText("API keys"));
+        awaitText(By.id("keys-title"), "API keys");
+        click(By.linkText("Organization"));
+        awaitText(By.cssSelector("tbody"), "ada");
+        assertThat(browser.findElement(By.cssSelector("tbody")).getText()).doesNotContain("bob@example.com");
+
+        // Billing: the free plan and no invoices; upgrading sends the browser to Stripe Checkout (the stub's page).
+        click(By.linkText("Billing"));
+        awaitText(By.cssSelector("dl.facts"), "none (free plan)");
+        assertThat(browser.findElement(By.cssSelector("dl.facts dd")).getText()).isEqualTo("free");
+        awaitText(By.cssSelector("tbody"), "No invoices yet.");
+        checkAccessibility("billing on the free plan");
+        String customer = "cus_" + randomAlphanumeric(14);
+        String checkoutUrl = stripe.stubCheckout(customer, "ada@example.com's organization");
+        choose(By.xpath("//label[span[text()='Upgrade to']]/select"), "pro (");
+        click(By.xpath("//button[text()='Upgrade with Stripe Checkout']"));
+        await().atMost(WAIT).until(() -> checkoutUrl.equals(browser.getCurrentUrl()));
+        assertThat(browser.getTitle()).isEqualTo("Stripe Checkout (stub)");
+        List<LoggedRequest> sessions = stripe.server().findAll(postRequestedFor(urlEqualTo("/v1/checkout/sessions")));
+        assertThat(sessions).hasSize(1);
+        Map<String, String> session = StripeStub.form(sessions.getFirst());
+        assertThat(session).containsEntry("customer", customer).containsEntry("line_items[0][price]", price)
+            .containsEntry("metadata[relaygate_plan_id]", proPlan);
+        String organization = session.get("client_reference_id");
+
+        // The customer pays: Stripe says so with signed webhooks; the control plane re-reads the subscription.
+        String subscription = "sub_" + randomAlphanumeric(24);
+        stripe.stubSubscription(subscription, customer, "active", price);
+        stripe.stubInvoices(customer, 23, 20);
+        stripe.deliver(stack.controlPlaneUrl(), event("checkout.session.completed",
+                checkoutSession(organization, customer, subscription)));
+        stripe.deliver(stack.controlPlaneUrl(), event("customer.subscription.created",
+                subscriptionObject(subscription, customer, "active", price)));
+
+        // Back in the portal: the paid plan, the subscription, and the invoices 20 a page.
+        signIn(false);
+        click(By.linkText("Billing"));
+        awaitText(By.cssSelector("dl.facts"), "active");
+        assertThat(browser.findElement(By.cssSelector("dl.facts dd")).getText()).isEqualTo("pro");
+        awaitText(By.cssSelector("tbody"), "RG-23");
+        assertThat(invoiceNumbers()).hasSize(20).startsWith("RG-23").endsWith("RG-4");
+        checkAccessibility("billing on the paid plan");
+        screenshot("billing");
+        click(By.xpath("//button[text()='Next page']"));
+        awaitText(By.cssSelector("tbody"), "RG-3");
+        assertThat(invoiceNumbers()).containsExactly("RG-3", "RG-2", "RG-1");
+        assertThat(awaitElement(By.xpath("//button[text()='Previous page']")).isEnabled()).isTrue();
+        assertThat(browser.findElement(By.xpath("//button[text()='Next page']")).isEnabled()).isFalse();
+
+        // The Billing Portal: the browser goes to Stripe's page for this customer.
+        String billingPortalUrl = stripe.stubBillingPortal(customer);
+        click(By.xpath("//button[text()='Manage payment and subscription (Stripe)']"));
+        await().atMost(WAIT).until(() -> billingPortalUrl.equals(browser.getCurrentUrl()));
+        assertThat(browser.getTitle()).isEqualTo("Stripe Billing Portal (stub)");
+        List<LoggedRequest> portals = stripe.server().findAll(postRequestedFor(urlEqualTo("/v1/billing_portal/sessions")));
+        assertThat(portals).hasSize(1);
+        assertThat(StripeStub.form(portals.getFirst())).containsEntry("customer", customer);
+
+        signIn(false);
         click(By.linkText("Audit log"));
         awaitText(By.cssSelector("tbody"), "key.create");
+        assertThat(browser.findElement(By.cssSelector("tbody")).getText()).contains("member.role", "member.remove");
         checkAccessibility("audit log");
         screenshot("audit-log");
 
@@ -232,11 +333,60 @@ class PortalEndToEndIT {
         checkAccessibility("keys on a phone");
     }
 
+    /**
+     * Signs in as ada through the development provider's page; the browser returns with a code. Tokens live only in
+     * the page's memory, so a browser coming back from Stripe's pages signs in again.
+     */
+    private static void signIn(boolean screenshot) throws IOException {
+        browser.get(stack.portalUrl());
+        click(By.xpath("//button[text()='Sign in']"));
+        WebElement subject = awaitElement(By.id("subject"));
+        subject.clear();
+        subject.sendKeys("ada");
+        WebElement email = browser.findElement(By.id("email"));
+        email.clear();
+        email.sendKeys("ada@example.com");
+        if (screenshot) {
+            screenshot("sign-in");
+        }
+        click(By.xpath("//button[text()='Sign in']"));
+        awaitText(By.id("keys-title"), "API keys");
+    }
+
+    private static ObjectNode proPlan(String price) {
+        ObjectNode plan = JSON.createObjectNode()
+            .put("name", "pro")
+            .put("computeUnitsPerSecond", 2_000).put("burstComputeUnits", 4_000)
+            .put("computeUnitsPerMinute", 120_000).put("monthlyComputeUnits", 1_000_000_000L)
+            .put("maxBatchSize", 100).put("maxBodyBytes", 1_048_576).put("publicPlan", true)
+            .put("stripePriceId", price);
+        plan.putArray("allowedChains");
+        plan.putArray("methodClasses").add("standard");
+        return plan;
+    }
+
     private static HttpResponse<String> blockNumber(String secret) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/anvil/" + secret))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}"))
             .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> invoiceNumbers() {
+        return browser.findElements(By.cssSelector("section[aria-labelledby='invoices-title'] tbody tr td:first-child"))
+            .stream().map(WebElement::getText).toList();
+    }
+
+    /** The CSV the browser has finished downloading (Chromium writes a .crdownload file until then). */
+    private static Path downloadedCsv() throws IOException {
+        try (Stream<Path> files = Files.list(downloads)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElse(null);
+        }
+    }
+
+    /** Picks the option whose text starts with {@code text} as a user does: the select fires its change event. */
+    private static void choose(By select, String text) {
+        awaitElement(select).findElement(By.xpath(".//option[starts-with(normalize-space(), '" + text + "')]")).click();
     }
 
     private static void click(By locator) {
