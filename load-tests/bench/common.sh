@@ -52,3 +52,12 @@ bench_start_gateway() {
   done
   echo "$name did not start:"; tail -40 "$work/$name.log"; exit 1
 }
+
+# A wrk latency ("812.00us", "1.20ms", "2.01s") in milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
+
+# The median of the numbers on standard input, one a line.
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# The first value of the gateway's Prometheus metric whose line starts with the pattern $1.
+metric() { curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/prometheus" | awk -v m="$1" '$1 ~ m {print $2}' | head -1; }

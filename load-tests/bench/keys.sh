@@ -50,7 +50,6 @@ head -n $((KEYS - 1)) "$work/keys.txt" > "$work/rotation.txt"
 warm_key=$(tail -n 1 "$work/keys.txt")
 
 bench_start_gateway
-metric() { curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/prometheus" | awk -v m="$1" '$1 ~ m {print $2}' | head -1; }
 
 rps() { awk '/^Requests\/sec/ {print $2}'; }
 p99() { awk '$1=="99%" {print $2}'; }

@@ -59,10 +59,8 @@ one_key=$(tail -n 1 "$work/keys.txt")
 bench_start_gateway --relaygate.chains[1].id=batch --relaygate.chains[1].family=evm \
   --relaygate.chains[1].upstreams[0].url=http://127.0.0.1:$BATCH_UPSTREAM_PORT/
 gateway="http://127.0.0.1:$GATEWAY_PORT"
-metric() { curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/prometheus" | awk -v m="$1" '$1 ~ m {print $2}' | head -1; }
 rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$gateway_pid/status"; }
 field() { awk -v f="$1" '$1==f {print $2}'; }
-to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
 wrk -t2 -c50 -d30s -s "$here/post.lua" "$gateway/v1/bench/$one_key" > /dev/null
 
 # The recording starts once wrk's connections are open, so that it holds the steady state, not the accepts.
@@ -102,7 +100,6 @@ done
 
 echo "== 4/4 charts and report"
 mkdir -p "$charts"
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 label() { case "$1" in a) echo "(a) upstream direct";; b) echo "(b) nginx keep-alive proxy";; n) echo "(n) plain Netty relay";;
   c) echo "(c) bare SCG route";; d) echo "(d) full hot path";; u) echo "(u) full path, usage off";; m) echo "(m) full path, 2 upstreams";; esac; }
 : > "$work/rps.tsv"; : > "$work/p99.tsv"; : > "$work/curve-chart.tsv"

@@ -129,7 +129,6 @@ rss_of() {
   [ -n "$pid" ] && awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" || echo "–"
 }
 conns() { echo $(( $(curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns") + $(curl -fs "http://127.0.0.1:$UPSTREAM2_PORT/__conns") )); }
-to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } else print v }'; }
 
 echo "warming up the JVM targets (JIT, ${WARMUP} s each) ..."
 for t in n c d u m; do
@@ -163,7 +162,6 @@ stamp=$(date -u +%Y%m%d-%H%M)
 mkdir -p "$root/load-tests/results"
 out=${RESULT_FILE:-$root/load-tests/results/bench-$stamp.md}
 [ -n "${RAW_FILE:-}" ] && cp "$raw" "$RAW_FILE"
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 spread() { sort -g | awk '{a[NR]=$1} END {printf "%.0f–%.0f", a[1], a[NR]}'; }
 col() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | median; }
 range() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | spread; }
