@@ -13,7 +13,7 @@ import dev.relaygate.gateway.validation.PositiveDuration;
 /**
  * The pooled HTTP client that relays calls to upstream nodes.
  *
- * @param maxConnections connections per upstream host at most
+ * @param maxConnections connections per upstream host at most, shared out between the client's pools (one per event loop)
  * @param pendingAcquireTimeout how long a call may wait for a free pooled connection
  * @param maxIdleTime a pooled connection idle this long is closed (below the upstream's own keep-alive timeout)
  * @param connectTimeout TCP connect timeout

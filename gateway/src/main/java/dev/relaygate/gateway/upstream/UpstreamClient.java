@@ -2,24 +2,31 @@ package dev.relaygate.gateway.upstream;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 import dev.relaygate.gateway.config.UpstreamProperties;
 import dev.relaygate.gateway.io.BoundedBody;
 
 /**
- * Sends a request body, already read whole, to an upstream node over one shared pool of keep-alive
+ * Sends a request body, already read whole, to an upstream node over pooled keep-alive
  * connections, and reads its answer. Sending a complete body with its Content-Length (rather than
  * streaming the client's body through) lets every connection go back to the pool after each call: measured
  * here, streaming bodies made the pool close and reopen connections under concurrency.
@@ -28,33 +35,38 @@ import dev.relaygate.gateway.io.BoundedBody;
  * before a byte of the body is read, and a chunked answer is refused at the first chunk that crosses it, so that
  * one huge answer (a {@code debug_traceBlock*} can be hundreds of MB) never sits whole in memory. A refused
  * answer's connection is closed, not returned to the pool.
+ * <p>
+ * <b>One pool per event loop.</b> A call made on one of Reactor Netty's event loops (a relayed call is: the hot path
+ * runs on the loop that read the request) goes to that loop's own pool, whose connections live on the same loop, so
+ * sending the request, reading the answer and writing it back to the client never leave the thread. With one shared
+ * pool, a call picked whichever idle connection came first and, when it lived on another loop, crossed threads twice
+ * (a task to send, a task to write the answer back): a quarter of the CPU of a relayed call on 2 cores
+ * (docs/performance.md). A call from any other thread (a health check, a hedge fired by a timer) uses a pool of its
+ * own; {@code max-connections} is shared out between all these pools ({@link #share(int)}).
  */
 public final class UpstreamClient implements AutoCloseable {
 
-    private final ConnectionProvider pool;
-
-    private final HttpClient http;
+    private final UpstreamProperties properties;
 
     private final int maxResponseBytes;
 
-    /**
-     * A POST to each upstream, configured once: every {@code HttpClient} step copies its whole configuration, and
-     * {@code post().uri(…)} per call made two copies a relayed call did not need. Bounded by the configured upstreams.
-     */
-    private final Map<URI, HttpClient.RequestSender> senders = new ConcurrentHashMap<>();
+    /** Calls made off the event loops. */
+    private final Pool shared;
+
+    /** The pool of each event loop that made a call; created at its first call. */
+    private final Map<EventExecutor, Pool> loopPools = new ConcurrentHashMap<>();
+
+    private final List<Pool> pools = new CopyOnWriteArrayList<>();
+
+    private final AtomicInteger loopCount = new AtomicInteger();
+
+    private volatile boolean closed;
 
     public UpstreamClient(UpstreamProperties properties) {
-        this.pool = ConnectionProvider.builder("relaygate-upstream")
-            .maxConnections(properties.maxConnections())
-            .pendingAcquireTimeout(properties.pendingAcquireTimeout())
-            .maxIdleTime(properties.maxIdleTime())
-            .build();
-        this.http = HttpClient.create(pool)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-            .responseTimeout(properties.responseTimeout())
-            .keepAlive(true)
-            .compress(false);
+        this.properties = properties;
         this.maxResponseBytes = properties.maxResponseBytes();
+        this.shared = new Pool("relaygate-upstream", share(properties.maxConnections()), null);
+        this.pools.add(shared);
     }
 
     /** POSTs {@code body} as JSON to {@code upstream}; errors on connection failure, timeout or oversize answer. */
@@ -74,11 +86,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** As {@link #post(URI, byte[], Duration)}, with {@code headers} (trace context; {@code null} for none) added. */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout, Map<String, String> headers) {
-        HttpClient.RequestSender sender = senders.get(upstream);
-        if (sender == null) {
-            sender = senders.computeIfAbsent(upstream, uri -> http.post().uri(uri));
-        }
-        return sender
+        return pool().sender(upstream)
             .send((request, out) -> {
                 if (responseTimeout != null) {
                     request.responseTimeout(responseTimeout);
@@ -117,9 +125,72 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
+    /** The calling event loop's pool, or the shared one off the event loops. */
+    private Pool pool() {
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        if (!(current instanceof EventLoop loop) || closed) {
+            return shared;
+        }
+        Pool pool = loopPools.get(loop);
+        return pool != null ? pool : loopPools.computeIfAbsent(loop, this::newLoopPool);
+    }
+
+    private Pool newLoopPool(EventExecutor loop) {
+        Pool pool = new Pool("relaygate-upstream-" + loopCount.incrementAndGet(), share(properties.maxConnections()),
+                (EventLoop) loop);
+        pools.add(pool);
+        if (closed) {
+            pool.connections.dispose();
+        }
+        return pool;
+    }
+
+    /**
+     * A pool's share of {@code max-connections}: one share for each of Reactor Netty's event loops and one for the
+     * calls made off them, so that all pools together stay within it (give or take the rounding up).
+     */
+    static int share(int maxConnections) {
+        int pools = Math.max(1, LoopResources.DEFAULT_IO_WORKER_COUNT) + 1;
+        return Math.max(1, (maxConnections + pools - 1) / pools);
+    }
+
     @Override
     public void close() {
-        pool.dispose();
+        closed = true;
+        pools.forEach(pool -> pool.connections.dispose());
+    }
+
+    /** Keep-alive connections, on one event loop or ({@code loop} null) on Reactor Netty's, and the client over them. */
+    private final class Pool {
+
+        final ConnectionProvider connections;
+
+        final HttpClient http;
+
+        /**
+         * A POST to each upstream, configured once: every {@code HttpClient} step copies its whole configuration, and
+         * {@code post().uri(…)} per call made two copies a relayed call did not need. Bounded by the upstreams.
+         */
+        final Map<URI, HttpClient.RequestSender> senders = new ConcurrentHashMap<>();
+
+        Pool(String name, int maxConnections, EventLoop loop) {
+            this.connections = ConnectionProvider.builder(name)
+                .maxConnections(maxConnections)
+                .pendingAcquireTimeout(properties.pendingAcquireTimeout())
+                .maxIdleTime(properties.maxIdleTime())
+                .build();
+            HttpClient client = HttpClient.create(connections)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
+                .responseTimeout(properties.responseTimeout())
+                .keepAlive(true)
+                .compress(false);
+            this.http = loop == null ? client : client.runOn(loop);
+        }
+
+        HttpClient.RequestSender sender(URI upstream) {
+            HttpClient.RequestSender sender = senders.get(upstream);
+            return sender != null ? sender : senders.computeIfAbsent(upstream, uri -> http.post().uri(uri));
+        }
     }
 
     /** The upstream could not give a usable answer. */
