@@ -38,7 +38,7 @@ class ChainPropertiesBindingTest {
         assertThat(chain.retry().timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(chain.retry().methodTimeouts()).isEqualTo(ChainProperties.Retry.DEFAULT_METHOD_TIMEOUTS);
         assertThat(chain.hedging()).isEqualTo(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
-                Duration.ofSeconds(1)));
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 0.1));
         assertThat(chain.ejection()).isEqualTo(new ChainProperties.Ejection(3, Duration.ofSeconds(1),
                 Duration.ofSeconds(60)));
     }
@@ -64,6 +64,8 @@ class ChainPropertiesBindingTest {
                 Map.entry("relaygate.chains[0].retry.method-timeouts.logs.methods[0]", "eth_getLogs"),
                 Map.entry("relaygate.chains[0].hedging.enabled", "false"),
                 Map.entry("relaygate.chains[0].hedging.delay", "150ms"),
+                Map.entry("relaygate.chains[0].hedging.loser-grace", "500ms"),
+                Map.entry("relaygate.chains[0].hedging.max-ratio", "0.05"),
                 Map.entry("relaygate.chains[0].ejection.consecutive-failures", "5"),
                 Map.entry("relaygate.chains[0].ejection.max-back-off", "5m"));
 
@@ -81,6 +83,8 @@ class ChainPropertiesBindingTest {
         assertThat(new AttemptTimeouts(chain.retry()).of(List.of("eth_call"))).isEqualTo(Duration.ofSeconds(3));
         assertThat(chain.hedging().enabled()).isFalse();
         assertThat(chain.hedging().delay()).isEqualTo(Duration.ofMillis(150));
+        assertThat(chain.hedging().loserGrace()).isEqualTo(Duration.ofMillis(500));
+        assertThat(chain.hedging().maxRatio()).isEqualTo(0.05);
         assertThat(chain.ejection()).isEqualTo(new ChainProperties.Ejection(5, Duration.ofSeconds(1),
                 Duration.ofMinutes(5)));
     }
