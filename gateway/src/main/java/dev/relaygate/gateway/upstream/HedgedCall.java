@@ -113,7 +113,14 @@ final class HedgedCall<T> {
         if (!hedgeState.compareAndSet(WAITING, SENT)) {
             return;
         }
-        Mono<T> call = hedge.get();
+        Mono<T> call;
+        try {
+            call = hedge.get();
+        }
+        catch (RuntimeException failed) {
+            ended(failed, HEDGE);
+            return;
+        }
         if (call == null) {
             ended(new NoSuchElementException("no hedge"), HEDGE);
             return;
