@@ -165,7 +165,7 @@ public final class UpstreamRouter implements AutoCloseable {
             if (request.hedged()) {
                 route.hedgeBudget.read();
                 answer = HedgedCall.race(answer, route.hedgeDelay(), () -> hedge(request),
-                        () -> request.loserGraceNanos(), request::answered, Schedulers.parallel());
+                        request::loserGraceNanos, request::answered, Schedulers.parallel());
             }
             // With one upstream there is no other attempt to make room for: each attempt's own timeout bounds it.
             if (route.selector.nodes().size() > 1) {
