@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -87,6 +91,22 @@ class ChainPropertiesBindingTest {
         assertThat(chain.hedging().maxRatio()).isEqualTo(0.05);
         assertThat(chain.ejection()).isEqualTo(new ChainProperties.Ejection(5, Duration.ofSeconds(1),
                 Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void refusesAHedgingRatioOutsideZeroToOneAndANegativeGrace() {
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            Validator validator = factory.getValidator();
+
+            assertThat(validator.validate(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
+                    Duration.ofSeconds(1), Duration.ofSeconds(2), 1.5))).extracting(ConstraintViolation::getPropertyPath)
+                .extracting(Object::toString).containsExactly("maxRatio");
+            assertThat(validator.validate(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
+                    Duration.ofSeconds(1), Duration.ofSeconds(-1), 0.1))).extracting(ConstraintViolation::getMessage)
+                .containsExactly("loser-grace must not be negative");
+            assertThat(validator.validate(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
+                    Duration.ofSeconds(1), Duration.ZERO, 0))).isEmpty();
+        }
     }
 
     private static ChainProperties bind(Map<String, String> properties) {
