@@ -7,6 +7,8 @@ import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -120,23 +122,39 @@ public record ChainProperties(@Valid @DefaultValue List<Chain> chains) {
 
     /**
      * Hedging of read calls: when the first upstream has not answered after {@code delay}, the same call goes to a
-     * second upstream and the first answer wins; the other is cancelled.
+     * second upstream and the first answer wins. The other call may finish within {@code loserGrace}, its answer
+     * discarded, so that its keep-alive connection goes back to the pool; past the grace it is cancelled, which closes
+     * its connection. Hedges are at most {@code maxRatio} of the chain's hedgeable reads (issue #17).
      *
      * @param enabled hedge read calls (writes are never hedged)
      * @param delay a fixed delay; when unset, the p95 latency of the chain's last 256 answers within
      *     [{@code minDelay}, {@code maxDelay}]
      * @param minDelay the adaptive delay is never shorter
      * @param maxDelay the adaptive delay is never longer; also the delay before the chain has 32 answers
+     * @param loserGrace how long the losing call may still run after the winner answered (never past the request's
+     *     deadline); zero cancels it at once
+     * @param maxRatio hedges per hedgeable read at most, over the last {@value #BUDGET_READS} reads or so
+     *     (0: never hedge, 1: no limit)
      */
     public record Hedging(
             @DefaultValue("true") boolean enabled,
             Duration delay,
             @NotNull @DefaultValue("20ms") Duration minDelay,
-            @NotNull @PositiveDuration @DefaultValue("1s") Duration maxDelay) {
+            @NotNull @PositiveDuration @DefaultValue("1s") Duration maxDelay,
+            @NotNull @DefaultValue("2s") Duration loserGrace,
+            @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1") double maxRatio) {
+
+        /** The reads over which {@code maxRatio} holds: the hedging budget holds {@code maxRatio} × this many hedges. */
+        public static final int BUDGET_READS = 100;
 
         @AssertTrue(message = "min-delay must not exceed max-delay")
         boolean isOrdered() {
             return minDelay == null || maxDelay == null || minDelay.compareTo(maxDelay) <= 0;
+        }
+
+        @AssertTrue(message = "loser-grace must not be negative")
+        boolean isGraceNotNegative() {
+            return loserGrace == null || !loserGrace.isNegative();
         }
     }
 

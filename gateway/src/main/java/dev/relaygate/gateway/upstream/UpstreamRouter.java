@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Schedulers;
 
 import dev.relaygate.gateway.observability.RequestTrace;
 import dev.relaygate.gateway.routing.ChainProperties;
@@ -31,9 +32,10 @@ import dev.relaygate.gateway.routing.ChainProperties;
  * Relays a request to the upstreams of its chain: asks the {@link UpstreamSelector} for an upstream, sends, reads
  * the outcome, and on a failure the {@link Failure} table allows, sends to another upstream, all within the chain's
  * deadline. Read requests are hedged: when the first upstream has not answered after the chain's p95 latency, a second
- * one is asked too; the first usable answer wins and the other call is cancelled. Every outcome feeds the upstream's
- * latency average and circuit breaker, and the metrics {@code relaygate.upstream.*}. Knows nothing of HTTP answers to
- * the caller: it hands back a {@link Relayed}.
+ * one is asked too, as far as the chain's {@link HedgeBudget} allows; the first usable answer wins, and the other call
+ * may finish within the chain's loser grace, its answer discarded and its connection kept, before it is cancelled
+ * ({@link HedgedCall}). Every outcome feeds the upstream's latency average and circuit breaker, and the metrics
+ * {@code relaygate.upstream.*}. Knows nothing of HTTP answers to the caller: it hands back a {@link Relayed}.
  */
 public final class UpstreamRouter implements AutoCloseable {
 
@@ -43,6 +45,8 @@ public final class UpstreamRouter implements AutoCloseable {
     static final String LATENCY_METRIC = "relaygate.upstream.latency";
 
     static final String HEDGES_METRIC = "relaygate.upstream.hedges";
+
+    static final String HEDGES_SKIPPED_METRIC = "relaygate.upstream.hedges.skipped";
 
     static final String USABLE_METRIC = "relaygate.upstream.usable";
 
@@ -159,17 +163,9 @@ public final class UpstreamRouter implements AutoCloseable {
             }
             Mono<UpstreamResponse> answer = attempt(request, first);
             if (request.hedged()) {
-                Duration delay = route.hedgeDelay();
-                Mono<UpstreamResponse> hedge = Mono.delay(delay)
-                    .then(Mono.defer(() -> {
-                        UpstreamNode second = request.next(false);
-                        if (second == null) {
-                            return Mono.<UpstreamResponse>error(Exhausted.INSTANCE);
-                        }
-                        route.hedges.increment();
-                        return attempt(request, second);
-                    }));
-                answer = Mono.firstWithValue(answer, hedge);
+                route.hedgeBudget.read();
+                answer = HedgedCall.race(answer, route.hedgeDelay(), () -> hedge(request),
+                        request::loserGraceNanos, request::answered, Schedulers.parallel());
             }
             // With one upstream there is no other attempt to make room for: each attempt's own timeout bounds it.
             if (route.selector.nodes().size() > 1) {
@@ -177,9 +173,25 @@ public final class UpstreamRouter implements AutoCloseable {
             }
             return answer
                 .map(response -> new Relayed(response, request.attempts()))
-                // No upstream left, every one failed (firstWithValue), or the deadline: the last answer worth relaying.
+                // No upstream left, every one failed (the hedge too), or the deadline: the last answer worth relaying.
                 .onErrorResume(ended -> Mono.just(new Relayed(request.lastAnswer, request.attempts())));
         });
+    }
+
+    /** The hedge of {@code request}, or {@code null} when the hedging budget or the usable upstreams allow none. */
+    private Mono<UpstreamResponse> hedge(Request request) {
+        Route route = request.route;
+        if (!route.hedgeBudget.tryHedge()) {
+            route.hedgesSkipped.increment();
+            return null;
+        }
+        UpstreamNode second = request.next(false);
+        if (second == null) {
+            route.hedgeBudget.refund();
+            return null;
+        }
+        route.hedges.increment();
+        return attempt(request, second);
     }
 
     /** One send to {@code node}; on a failure that allows it, the next attempt elsewhere. */
@@ -202,8 +214,11 @@ public final class UpstreamRouter implements AutoCloseable {
                 if (signal == SignalType.CANCEL) {
                     request.route.counter(node, "cancelled").increment();
                     node.observeAtLeast(took);
-                    // A first attempt that lost to its hedge took at least the p95: leaving it out would pull the
-                    // p95, and the hedging delay, down, and hedge more and more. A hedge that lost says nothing.
+                    // Cancelled: a hedge's loser past its grace, or the request ended (deadline, caller gone). Its
+                    // time is a lower bound only. A first attempt that lost to its hedge took at least the p95 plus
+                    // the grace: leaving it out would pull the p95, and the hedging delay, down, and hedge more and
+                    // more. A hedge that lost says nothing. (A loser that finished within its grace is a full sample,
+                    // recorded like any other attempt: it is what the upstream took.)
                     if (took >= request.route.window.p95Nanos()) {
                         request.route.window.record(took);
                     }
@@ -319,6 +334,10 @@ public final class UpstreamRouter implements AutoCloseable {
 
         final Counter hedges;
 
+        final Counter hedgesSkipped;
+
+        final HedgeBudget hedgeBudget;
+
         final LatencyWindow window = new LatencyWindow();
 
         private final Map<UpstreamNode, Map<String, Counter>> counters = new HashMap<>();
@@ -343,6 +362,8 @@ public final class UpstreamRouter implements AutoCloseable {
                     && nodes.stream().anyMatch(node -> !node.archive());
             this.pruningWindow = chain.health().pruningWindow();
             this.hedges = meters.counter(HEDGES_METRIC, "chain", chain.id());
+            this.hedgesSkipped = meters.counter(HEDGES_SKIPPED_METRIC, "chain", chain.id());
+            this.hedgeBudget = new HedgeBudget(hedging.maxRatio(), ChainProperties.Hedging.BUDGET_READS);
             Set<String> outcomes = new HashSet<>(List.of("ok", "cancelled"));
             for (Failure failure : Failure.values()) {
                 outcomes.add(failure.name().toLowerCase(Locale.ROOT));
@@ -424,6 +445,9 @@ public final class UpstreamRouter implements AutoCloseable {
 
         private int attempts;
 
+        /** The caller has its answer: a call still running (a hedge's loser) starts no further attempt. */
+        private volatile boolean answered;
+
         volatile UpstreamResponse lastAnswer;
 
         final RequestTrace trace;
@@ -462,7 +486,7 @@ public final class UpstreamRouter implements AutoCloseable {
 
         /** As {@link #next()}; a hedge ({@code panic} false) goes only to a usable upstream. */
         synchronized UpstreamNode next(boolean panic) {
-            if (attempts >= route.maxAttempts || nanoTime.getAsLong() - deadlineNanos >= 0) {
+            if (answered || attempts >= route.maxAttempts || nanoTime.getAsLong() - deadlineNanos >= 0) {
                 return null;
             }
             UpstreamNode node = route.selector.select(tried, calls, units, needsArchive, panic);
@@ -471,6 +495,15 @@ public final class UpstreamRouter implements AutoCloseable {
                 attempts++;
             }
             return node;
+        }
+
+        void answered() {
+            answered = true;
+        }
+
+        /** How long a hedge's loser may still run: the chain's grace, cut to what is left of the deadline. */
+        long loserGraceNanos() {
+            return Math.min(route.hedging.loserGrace().toNanos(), deadlineNanos - nanoTime.getAsLong());
         }
 
         synchronized int attempts() {

@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -38,7 +42,7 @@ class ChainPropertiesBindingTest {
         assertThat(chain.retry().timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(chain.retry().methodTimeouts()).isEqualTo(ChainProperties.Retry.DEFAULT_METHOD_TIMEOUTS);
         assertThat(chain.hedging()).isEqualTo(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
-                Duration.ofSeconds(1)));
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 0.1));
         assertThat(chain.ejection()).isEqualTo(new ChainProperties.Ejection(3, Duration.ofSeconds(1),
                 Duration.ofSeconds(60)));
     }
@@ -64,6 +68,8 @@ class ChainPropertiesBindingTest {
                 Map.entry("relaygate.chains[0].retry.method-timeouts.logs.methods[0]", "eth_getLogs"),
                 Map.entry("relaygate.chains[0].hedging.enabled", "false"),
                 Map.entry("relaygate.chains[0].hedging.delay", "150ms"),
+                Map.entry("relaygate.chains[0].hedging.loser-grace", "500ms"),
+                Map.entry("relaygate.chains[0].hedging.max-ratio", "0.05"),
                 Map.entry("relaygate.chains[0].ejection.consecutive-failures", "5"),
                 Map.entry("relaygate.chains[0].ejection.max-back-off", "5m"));
 
@@ -81,8 +87,26 @@ class ChainPropertiesBindingTest {
         assertThat(new AttemptTimeouts(chain.retry()).of(List.of("eth_call"))).isEqualTo(Duration.ofSeconds(3));
         assertThat(chain.hedging().enabled()).isFalse();
         assertThat(chain.hedging().delay()).isEqualTo(Duration.ofMillis(150));
+        assertThat(chain.hedging().loserGrace()).isEqualTo(Duration.ofMillis(500));
+        assertThat(chain.hedging().maxRatio()).isEqualTo(0.05);
         assertThat(chain.ejection()).isEqualTo(new ChainProperties.Ejection(5, Duration.ofSeconds(1),
                 Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void refusesAHedgingRatioOutsideZeroToOneAndANegativeGrace() {
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            Validator validator = factory.getValidator();
+
+            assertThat(validator.validate(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
+                    Duration.ofSeconds(1), Duration.ofSeconds(2), 1.5))).extracting(ConstraintViolation::getPropertyPath)
+                .extracting(Object::toString).containsExactly("maxRatio");
+            assertThat(validator.validate(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
+                    Duration.ofSeconds(1), Duration.ofSeconds(-1), 0.1))).extracting(ConstraintViolation::getMessage)
+                .containsExactly("loser-grace must not be negative");
+            assertThat(validator.validate(new ChainProperties.Hedging(true, null, Duration.ofMillis(20),
+                    Duration.ofSeconds(1), Duration.ZERO, 0))).isEmpty();
+        }
     }
 
     private static ChainProperties bind(Map<String, String> properties) {

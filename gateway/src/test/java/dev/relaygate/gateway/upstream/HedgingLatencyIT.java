@@ -91,9 +91,11 @@ class HedgingLatencyIT {
             Duration p99With = p99(with);
             double share = meters.counter(UpstreamRouter.HEDGES_METRIC, "chain", "test").count()
                     / (WARM_UP + ROUNDS * PER_ROUND);
+            double skipped = meters.counter(UpstreamRouter.HEDGES_SKIPPED_METRIC, "chain", "test").count();
             log.info(String.format("Hedging p99 (%d reads each, %d at a time, two log-normal upstreams median 20 ms,"
-                    + " sigma 1.5): without %d ms, with %d ms; %.1f %% of reads hedged", ROUNDS * PER_ROUND,
-                    CONCURRENCY, p99Without.toMillis(), p99With.toMillis(), share * 100));
+                    + " sigma 1.5): without %d ms, with %d ms; %.1f %% of reads hedged, %d hedges refused by the"
+                    + " budget", ROUNDS * PER_ROUND, CONCURRENCY, p99Without.toMillis(), p99With.toMillis(),
+                    share * 100, (long) skipped));
             assertThat(p99With).isLessThan(p99Without.multipliedBy(7).dividedBy(10));
         }
     }

@@ -50,15 +50,27 @@ final class Upstreams {
         return new ChainProperties.Retry(deadline, maxAttempts, timeout, Map.of());
     }
 
+    static final Duration LOSER_GRACE = Duration.ofSeconds(2);
+
+    static final double MAX_RATIO = 0.1;
+
     static ChainProperties.Hedging noHedging() {
-        return new ChainProperties.Hedging(false, null, Duration.ofMillis(20), Duration.ofSeconds(1));
+        return new ChainProperties.Hedging(false, null, Duration.ofMillis(20), Duration.ofSeconds(1), LOSER_GRACE,
+                MAX_RATIO);
     }
 
+    /** Hedging after a fixed {@code delay}, with the default grace and budget. */
     static ChainProperties.Hedging hedgingAfter(Duration delay) {
-        return new ChainProperties.Hedging(true, delay, Duration.ofMillis(20), Duration.ofSeconds(1));
+        return hedgingAfter(delay, LOSER_GRACE, MAX_RATIO);
+    }
+
+    static ChainProperties.Hedging hedgingAfter(Duration delay, Duration loserGrace, double maxRatio) {
+        return new ChainProperties.Hedging(true, delay, Duration.ofMillis(20), Duration.ofSeconds(1), loserGrace,
+                maxRatio);
     }
 
     static ChainProperties.Hedging adaptiveHedging() {
-        return new ChainProperties.Hedging(true, null, Duration.ofMillis(5), Duration.ofSeconds(1));
+        return new ChainProperties.Hedging(true, null, Duration.ofMillis(5), Duration.ofSeconds(1), LOSER_GRACE,
+                MAX_RATIO);
     }
 }
