@@ -3,12 +3,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,13 +38,25 @@ public final class IdleSockets {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         report("before", pid, management, http);
 
-        AtomicInteger closedByGateway = new AtomicInteger();
+        Ends ends = new Ends();
         WebSocket.Listener listener = new WebSocket.Listener() {
 
             @Override
-            public CompletableFuture<?> onClose(WebSocket socket, int code, String reason) {
-                closedByGateway.incrementAndGet();
+            public CompletionStage<?> onPing(WebSocket socket, ByteBuffer message) {
+                ends.pings.incrementAndGet();
+                socket.request(1);
                 return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+                ends.add("close " + code + (reason.isEmpty() ? "" : " " + reason));
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                ends.add("error " + error);
             }
         };
         List<WebSocket> open = new ArrayList<>(sockets);
@@ -72,16 +88,59 @@ public final class IdleSockets {
 
         long[] cpuBefore = cpu(pid);
         long wallBefore = System.nanoTime();
-        Thread.sleep(Duration.ofSeconds(idleSeconds));
+        ends.since(wallBefore);
+        long deadline = wallBefore + TimeUnit.SECONDS.toNanos(idleSeconds);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1, 10_000));
+            System.out.printf("  %4.0f s idle: pings received %d, ended %s%n", (System.nanoTime() - wallBefore) / 1e9,
+                    ends.pings.get(), ends);
+        }
         long[] cpuAfter = cpu(pid);
         double wall = (System.nanoTime() - wallBefore) / 1e9;
         double cpuSeconds = ((cpuAfter[0] - cpuBefore[0]) + (cpuAfter[1] - cpuBefore[1])) / (double) CLOCK_TICKS;
-        System.out.printf("idle %.0f s: gateway CPU %.2f s = %.2f%% of one core; sockets closed by the gateway: %d%n",
-                wall, cpuSeconds, 100 * cpuSeconds / wall, closedByGateway.get());
+        System.out.printf("idle %.0f s: gateway CPU %.2f s = %.2f%% of one core; sockets ended: %d (%s)%n",
+                wall, cpuSeconds, 100 * cpuSeconds / wall, ends.count(), ends);
         report("idle", pid, management, http);
 
         for (WebSocket socket : open) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        }
+    }
+
+    /** How the client saw sockets end (close frames by code, errors by kind), and the pings it received. */
+    private static final class Ends {
+
+        final AtomicInteger pings = new AtomicInteger();
+
+        private final Map<String, Integer> byKind = new TreeMap<>();
+
+        private long sinceNanos = System.nanoTime();
+
+        private long firstNanos = -1;
+
+        private long lastNanos = -1;
+
+        synchronized void since(long nanos) {
+            sinceNanos = nanos;
+        }
+
+        synchronized void add(String kind) {
+            byKind.merge(kind, 1, Integer::sum);
+            long now = System.nanoTime();
+            if (firstNanos < 0) {
+                firstNanos = now;
+            }
+            lastNanos = now;
+        }
+
+        synchronized int count() {
+            return byKind.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        @Override
+        public synchronized String toString() {
+            return byKind.isEmpty() ? "none" : byKind + String.format(" between %.1f and %.1f s idle",
+                    (firstNanos - sinceNanos) / 1e9, (lastNanos - sinceNanos) / 1e9);
         }
     }
 
