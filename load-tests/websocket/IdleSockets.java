@@ -101,15 +101,9 @@ public final class IdleSockets {
         ends.since(wallBefore);
         // The hold, then one more window over which the CPU is taken alone (the opening's work long done).
         long deadline = wallBefore + TimeUnit.SECONDS.toNanos(Math.max(0, idleSeconds - CPU_WINDOW_SECONDS));
-        long longestStallNanos = 0;
         while (System.nanoTime() < deadline) {
             long nap = Math.min(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1, 30_000);
-            long napStarted = System.nanoTime();
-            Thread.sleep(nap);
-            // A sleep that ends much later than asked means this JVM (GC, a starved machine) was not running: its
-            // sockets answered no ping meanwhile, and the gateway rightly closes such sockets after its idle timeout.
-            longestStallNanos = Math.max(longestStallNanos,
-                    System.nanoTime() - napStarted - TimeUnit.MILLISECONDS.toNanos(nap));
+            nap(nap);
             System.out.printf("  %4.0f s idle: pings received %d, ended %s%n", (System.nanoTime() - wallBefore) / 1e9,
                     ends.pings.get(), ends);
         }
@@ -126,7 +120,7 @@ public final class IdleSockets {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             clientGcMillis += Math.max(0, collector.getCollectionTime());
         }
-        System.out.printf("client: GC %.1f s in all; longest stall of its main thread during the hold %.1f s%s%n",
+        System.out.printf("client: GC %.1f s in all; longest stall of its main thread %.1f s%s%n",
                 clientGcMillis / 1e3, longestStallNanos / 1e9, longestStallNanos > TimeUnit.SECONDS.toNanos(10)
                         ? " (the client did not keep up: closes 4000 are of sockets it left unanswered)" : "");
 
@@ -172,10 +166,25 @@ public final class IdleSockets {
         }
     }
 
+    /** How much later than asked this JVM's sleeps of the hold ended, at most. */
+    private static long longestStallNanos;
+
+    /**
+     * Sleeps, and notes by how much the sleep overran: one that ends much later than asked means this JVM was not
+     * running (collecting, or a starved machine), its sockets answered no ping meanwhile, and the gateway rightly
+     * closes sockets silent for its idle timeout.
+     */
+    private static void nap(long millis) throws InterruptedException {
+        long started = System.nanoTime();
+        Thread.sleep(millis);
+        longestStallNanos = Math.max(longestStallNanos,
+                System.nanoTime() - started - TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
     /** The gateway's CPU seconds (user and system) over the next {@code seconds}. */
     private static double cpuOver(long pid, int seconds) throws Exception {
         long[] before = cpu(pid);
-        Thread.sleep(Duration.ofSeconds(seconds));
+        nap(TimeUnit.SECONDS.toMillis(seconds));
         long[] after = cpu(pid);
         return ((after[0] - before[0]) + (after[1] - before[1])) / (double) CLOCK_TICKS;
     }

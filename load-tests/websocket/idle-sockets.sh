@@ -45,7 +45,7 @@ bench_start_gateway --relaygate.websocket.max-sockets-per-key="$SOCKETS" \
   --relaygate.websocket.max-sockets-per-organization="$SOCKETS" ${GATEWAY_ARGS:-}
 
 # The JDK client holds about 55 KiB of heap per socket (560 MB live after a full collection with 10,000): with 1 GiB
-# it spent 21 s in 31 young collections and its main thread stalled 80 s in the one run, answering no ping meanwhile.
+# it spent 21 s in 31 young collections in the one run (whose client also stalled 80 s, for reasons not found).
 "$JAVA_HOME/bin/java" -Xmx${CLIENT_HEAP:-3g} "$here/IdleSockets.java" "ws://127.0.0.1:$GATEWAY_PORT/v1/bench/$key" \
   "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT" "$gateway_pid" "$SOCKETS" "$IDLE"
 echo "gateway JVM options: $GATEWAY_JAVA_OPTS"
