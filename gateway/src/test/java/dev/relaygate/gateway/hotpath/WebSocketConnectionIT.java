@@ -36,6 +36,8 @@ class WebSocketConnectionIT extends GatewayIntegrationTest {
         properties.add("server.netty.idle-timeout", () -> "1s");
         properties.add("relaygate.websocket.ping-interval", () -> "1500ms");
         properties.add("relaygate.websocket.idle-timeout", () -> "3500ms");
+        // The whole-request timeout of the upgrade's GET, far below a socket's life (default 30 s).
+        properties.add("relaygate.server.request-timeout", () -> "1s");
     }
 
     /**
@@ -102,6 +104,32 @@ class WebSocketConnectionIT extends GatewayIntegrationTest {
             assertThat(alive.pings()).as("the gateway kept pinging it").isGreaterThanOrEqualTo(5);
             alive.send(CALL);
             assertThat(alive.await(m -> m.contains("\"id\":1,"))).contains("\"result\"");
+        }
+    }
+
+    /**
+     * The load test's 10,000 sockets (issue #20) were closed without a close frame 30 s after each opened: the upgrade
+     * of a cached key was decided at once, within the read of the GET's head, so the socket replaced the HTTP exchange
+     * before the request's end was read, and Reactor Netty's request timer for that GET was never stopped; when it
+     * fired it closed the connection. The handshake now starts in a later task of the event loop, after the request's
+     * end has been read.
+     */
+    @Test
+    void aSocketOfACachedKeyOutlivesTheUpgradeRequestsTimeout() {
+        String key = activeKey();
+        try (TestSocket first = new TestSocket(url(key))) {
+            first.send(CALL);
+            first.await(m -> m.contains("\"id\":1,"));
+        }
+        try (TestSocket socket = new TestSocket(url(key))) {
+            socket.send(CALL);
+            socket.await(m -> m.contains("\"id\":1,"));
+
+            // Four times the request timeout (1 s), answering pings.
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+                .until(() -> socket.closeStatus() == null && socket.failure() == null);
+            socket.send(CALL);
+            assertThat(socket.await(m -> m.contains("\"id\":1,"))).contains("\"result\"");
         }
     }
 
