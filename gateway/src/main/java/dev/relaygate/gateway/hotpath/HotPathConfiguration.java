@@ -3,9 +3,13 @@ package dev.relaygate.gateway.hotpath;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.relaygate.gateway.auth.InvalidationListener;
@@ -124,8 +128,12 @@ class HotPathConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    UpstreamClient upstreamClient(UpstreamProperties properties) {
-        return new UpstreamClient(properties);
+    UpstreamClient upstreamClient(UpstreamProperties properties, ObjectProvider<ReactorResourceFactory> resources) {
+        // The server's event loops: those of the resource factory the server runs on, Reactor Netty's global ones
+        // by default.
+        ReactorResourceFactory factory = resources.getIfAvailable();
+        LoopResources loops = factory != null ? factory.getLoopResources() : HttpResources.get();
+        return new UpstreamClient(properties, loops.onServer(LoopResources.DEFAULT_NATIVE));
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

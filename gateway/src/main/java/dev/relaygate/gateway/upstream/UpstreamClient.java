@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.concurrent.EventExecutor;
@@ -36,7 +37,7 @@ import dev.relaygate.gateway.io.BoundedBody;
  * one huge answer (a {@code debug_traceBlock*} can be hundreds of MB) never sits whole in memory. A refused
  * answer's connection is closed, not returned to the pool.
  * <p>
- * <b>One pool per event loop.</b> A call made on one of Reactor Netty's event loops (a relayed call is: the hot path
+ * <b>One pool per event loop.</b> A call made on one of the HTTP server's event loops (a relayed call is: the hot path
  * runs on the loop that read the request) goes to that loop's own pool, whose connections live on the same loop, so
  * sending the request, reading the answer and writing it back to the client never leave the thread. With one shared
  * pool, a call picked whichever idle connection came first and, when it lived on another loop, crossed threads twice
@@ -62,8 +63,22 @@ public final class UpstreamClient implements AutoCloseable {
 
     private volatile boolean closed;
 
+    /** The event loops that get a pool of their own: those that read requests (not Lettuce's, say). */
+    private final EventLoopGroup callers;
+
+    /** A client whose calls all use the pool for calls made off the event loops (tests, tools). */
     public UpstreamClient(UpstreamProperties properties) {
+        this(properties, null);
+    }
+
+    /**
+     * @param callers the event loops on which calls are made that should stay on their loop: the HTTP server's; a
+     *     call on any other thread, or on another group's loop (Lettuce completes a key lookup on its own), uses the
+     *     pool for calls made off the event loops. {@code null} for none.
+     */
+    public UpstreamClient(UpstreamProperties properties, EventLoopGroup callers) {
         this.properties = properties;
+        this.callers = callers;
         this.maxResponseBytes = properties.maxResponseBytes();
         this.shared = new Pool("relaygate-upstream", share(properties.maxConnections()), null);
         this.pools.add(shared);
@@ -128,7 +143,7 @@ public final class UpstreamClient implements AutoCloseable {
     /** The calling event loop's pool, or the shared one off the event loops. */
     private Pool pool() {
         EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (!(current instanceof EventLoop loop) || closed) {
+        if (!(current instanceof EventLoop loop) || loop.parent() != callers || callers == null || closed) {
             return shared;
         }
         Pool pool = loopPools.get(loop);

@@ -36,7 +36,11 @@ class UpstreamClientEventLoopIT {
     private final LoopResources loops = LoopResources.create("test-loop", 2, true);
 
     private final UpstreamClient client = new UpstreamClient(new UpstreamProperties(64, Duration.ofSeconds(2),
-            Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(30), 1024 * 1024));
+            Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(30), 1024 * 1024),
+            loops.onServer(true));
+
+    /** Another group's loops (as Lettuce's are): their calls use the pool for calls made off the server's loops. */
+    private final LoopResources others = LoopResources.create("other-loop", 1, true);
 
     /** Remote ports of the connections the upstream accepted: one per connection opened. */
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
@@ -55,6 +59,7 @@ class UpstreamClientEventLoopIT {
         client.close();
         upstream.disposeNow();
         loops.disposeLater().block(Duration.ofSeconds(10));
+        others.disposeLater().block(Duration.ofSeconds(10));
     }
 
     @Test
@@ -85,6 +90,16 @@ class UpstreamClientEventLoopIT {
         assertThat(elsewhere).hasValue(0);
         // Kept alive and reused: at most the concurrency of each loop, not one connection per call.
         assertThat(connections).hasSizeLessThanOrEqualTo(40);
+    }
+
+    @Test
+    void aCallOnAnotherGroupsLoopDoesNotGetThatLoopsOwnPool() {
+        URI uri = URI.create("http://127.0.0.1:" + upstream.port() + "/");
+        EventLoop foreign = others.onServer(true).next();
+        Boolean onForeignLoop = onLoop(foreign, () -> client.post(uri, body()).map(answer -> foreign.inEventLoop()))
+            .block(Duration.ofSeconds(10));
+        // Answered on one of the shared pool's loops, not on the caller's: that loop is not the server's.
+        assertThat(onForeignLoop).isFalse();
     }
 
     @Test
