@@ -14,7 +14,10 @@ import java.util.zip.CRC32;
  * Writes a benchmark key set: {@code keys} API keys in Relaygate's format spread over {@code organizations}
  * organizations on one plan, as Redis protocol for {@code redis-cli --pipe} (the snapshots the control plane would
  * publish, docs/contracts/) and as a plain list of keys for wrk. Run with the JDK's source launcher:
- * {@code java KeySet.java <keys> <organizations> <planId> <redis-out> <list-out>}. Seeded: the same set every run.
+ * {@code java KeySet.java <keys> <organizations> <planId> <redis-out> <list-out> [set [invalidations-out]]}. Seeded:
+ * the same set every run. Sets 1, 2, … are disjoint from set 0 and from each other (keys, key ids and organizations);
+ * {@code invalidations-out} gets, as Redis protocol, the invalidation announcement of every key of the set, which
+ * makes a gateway forget them (docs/contracts/invalidation-key.json).
  */
 public final class KeySet {
 
@@ -24,20 +27,27 @@ public final class KeySet {
         int keys = Integer.parseInt(args[0]);
         int organizations = Integer.parseInt(args[1]);
         String planId = args[2];
-        Random random = new Random(20261202L);
+        int set = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        Path invalidationsOut = args.length > 6 ? Path.of(args[6]) : null;
+        Random random = new Random(20261202L + set);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (OutputStream redis = new BufferedOutputStream(Files.newOutputStream(Path.of(args[3])));
-             PrintWriter list = new PrintWriter(Files.newBufferedWriter(Path.of(args[4])))) {
+             PrintWriter list = new PrintWriter(Files.newBufferedWriter(Path.of(args[4])));
+             OutputStream invalidations = invalidationsOut == null ? OutputStream.nullOutputStream()
+                     : new BufferedOutputStream(Files.newOutputStream(invalidationsOut))) {
             for (int i = 0; i < keys; i++) {
                 String key = key(random);
                 String hash = HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.US_ASCII)));
-                String snapshot = "{\"schema\":1,\"keyId\":\"" + uuid(0xbe4c0000L + i) + "\",\"hash\":\"" + hash
-                    + "\",\"organizationId\":\"" + uuid(0xa0000000L + i % organizations) + "\",\"planId\":\"" + planId
+                String snapshot = "{\"schema\":1,\"keyId\":\"" + uuid(0xbe4c0000L + 0x10000000L * set + i)
+                    + "\",\"hash\":\"" + hash + "\",\"organizationId\":\""
+                    + uuid(0xa0000000L + 0x01000000L * set + i % organizations) + "\",\"planId\":\"" + planId
                     + "\",\"status\":\"active\",\"expiresAt\":null,\"version\":1,\"policy\":{\"allowedChains\":[],"
                     + "\"allowedOrigins\":[],\"allowedCidrs\":[],\"allowedMethods\":[],\"deniedMethods\":[],"
                     + "\"jwtRequired\":false,\"jwtPublicKeys\":[]}}";
                 command(redis, "SET", "rg:key:" + hash, snapshot);
                 list.println(key);
+                command(invalidations, "PUBLISH", "rg:invalidations", "{\"schema\":1,\"kind\":\"key\",\"id\":\"" + hash
+                    + "\",\"version\":2,\"at\":\"2026-12-02T00:00:00Z\"}");
             }
         }
     }

@@ -2,12 +2,18 @@
 # Relaygate key-cache benchmark: many keys, cold and warm, and the memory they take. On loopback only.
 #   1. publishes KEYS API keys over ORGANIZATIONS organizations (KeySet.java) in a fresh Redis;
 #   2. starts the gateway as a user starts it (default logging, deploy/gateway.jvm.options), warms the JIT on one key;
-#   3. cold: wrk sends each request with a key the gateway has not seen (keys.lua), so every request is a key-cache
+#   3. first misses: the same over a second, disjoint key set (KeySet set 1, WARM_ORGANIZATIONS organizations), right
+#      after that warm-up: the miss path runs for the first time, so this measures the JIT compiling it as much as
+#      the misses; then more of that set, unmeasured, to warm the JIT on the miss path, and the set is invalidated
+#      (the gateway forgets its keys, as after a change announcement);
+#   4. cold: wrk sends each request with a key the gateway has not seen (keys.lua), so every request is a key-cache
 #      miss (a Redis GET) and, for the first ORGANIZATIONS keys, a new organization bucket;
-#   4. fills the cache with every key, then warm: the same rotation over keys that are all cached;
-#   5. memory: the gateway's RSS, and its live heap after a full GC, with all KEYS keys cached.
+#   5. fills the cache with every key, then warm: the same rotation over keys that are all cached;
+#   6. memory: the gateway's RSS, and its live heap after a full GC, with all KEYS keys cached.
 # Needs wrk, redis-server, golang-go (the upstream of ../shared/bench). Writes load-tests/results/keys-<date>.md.
 # Environment: KEYS (default 100000), ORGANIZATIONS (default 10000), DURATION (default 10), SKIP_BUILD=1,
+#              WARM_KEYS (default 80000, the second set: 30000 for first misses, the rest to warm the miss path),
+#              WARM_ORGANIZATIONS (default 2000),
 #              GATEWAY_JAVA_OPTS (default: deploy/gateway.jvm.options), REFERENCES (folder of upstream.go),
 #              PROFILE_COLD=/path/file.jfr (a JFR recording of the cold run only).
 set -euo pipefail
@@ -18,6 +24,8 @@ cd "$root"
 
 KEYS=${KEYS:-100000}
 ORGANIZATIONS=${ORGANIZATIONS:-10000}
+WARM_KEYS=${WARM_KEYS:-80000}
+WARM_ORGANIZATIONS=${WARM_ORGANIZATIONS:-2000}
 DURATION=${DURATION:-10}
 REFERENCES=${REFERENCES:-$root/../shared/bench}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS-$(grep -v '^#' "$root/deploy/gateway.jvm.options" | xargs)}
@@ -45,6 +53,11 @@ bench_start_redis
 echo "publishing $KEYS keys over $ORGANIZATIONS organizations ..."
 "$JAVA_HOME/bin/java" "$here/KeySet.java" "$KEYS" "$ORGANIZATIONS" "$plan" "$work/keys.resp" "$work/keys.txt"
 redis-cli -p "$REDIS_PORT" --pipe < "$work/keys.resp" > /dev/null
+"$JAVA_HOME/bin/java" "$here/KeySet.java" "$WARM_KEYS" "$WARM_ORGANIZATIONS" "$plan" "$work/warm.resp" "$work/warm.txt" 1 \
+  "$work/warm-invalidations.resp"
+redis-cli -p "$REDIS_PORT" --pipe < "$work/warm.resp" > /dev/null
+head -n 30000 "$work/warm.txt" > "$work/first-misses.txt"
+tail -n +30001 "$work/warm.txt" > "$work/miss-warmup.txt"
 # The warm-up key and the rotation's keys are disjoint: the warm-up key is the list's last.
 head -n $((KEYS - 1)) "$work/keys.txt" > "$work/rotation.txt"
 warm_key=$(tail -n 1 "$work/keys.txt")
@@ -55,6 +68,17 @@ rps() { awk '/^Requests\/sec/ {print $2}'; }
 p99() { awk '$1=="99%" {print $2}'; }
 echo "warming up the JIT on one key (20 s) ..."
 wrk -t2 -c50 -d20s -s "$here/post.lua" "http://127.0.0.1:$GATEWAY_PORT/v1/bench/$warm_key" > /dev/null
+
+echo "first misses: every request a new key, the miss path never run before ..."
+first=$(KEYS_FILE="$work/first-misses.txt" THREADS=2 wrk -t2 -c50 -d"${DURATION}s" --latency -s "$here/keys.lua" "http://127.0.0.1:$GATEWAY_PORT")
+echo "warming up the JIT on the miss path (15 s of other new keys) ..."
+KEYS_FILE="$work/miss-warmup.txt" THREADS=2 wrk -t2 -c50 -d15s -s "$here/keys.lua" "http://127.0.0.1:$GATEWAY_PORT" > /dev/null
+redis-cli -p "$REDIS_PORT" --pipe < "$work/warm-invalidations.resp" > /dev/null
+for _ in $(seq 1 60); do
+  [ "$(metric 'cache_size\{cache="relaygate.keys"' | cut -d. -f1)" -le 1 ] && break
+  sleep 0.5
+done
+printf '  cached keys after the invalidations: %s\n' "$(metric 'cache_size\{cache="relaygate.keys"')"
 
 echo "cold: every request a key the gateway has not seen ..."
 [ -n "${PROFILE_COLD:-}" ] && "$JAVA_HOME/bin/jcmd" "$gateway_pid" JFR.start name=cold settings=profile > /dev/null
@@ -83,7 +107,7 @@ case "$GATEWAY_JAVA_OPTS" in *NativeMemoryTracking*) native=$("$JAVA_HOME/bin/jc
 rss_after_gc_mb=$(( $(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status") / 1024 ))
 cached=$(metric 'cache_size\{cache="relaygate.keys"')
 
-cold_rps=$(printf '%s\n' "$cold" | rps); warm_rps=$(printf '%s\n' "$warm" | rps); one_rps=$(printf '%s\n' "$one" | rps)
+first_rps=$(printf '%s\n' "$first" | rps); cold_rps=$(printf '%s\n' "$cold" | rps); warm_rps=$(printf '%s\n' "$warm" | rps); one_rps=$(printf '%s\n' "$one" | rps)
 stamp=$(date -u +%Y%m%d-%H%M)
 mkdir -p "$root/load-tests/results"
 out="$root/load-tests/results/keys-$stamp.md"
@@ -96,11 +120,12 @@ out="$root/load-tests/results/keys-$stamp.md"
   echo
   echo "| run | rps | p99 | |"
   echo "|---|---:|---:|---|"
+  echo "| first misses since start: every request a new key, miss path not yet compiled | $first_rps | $(printf '%s\n' "$first" | p99) | another key set ($WARM_ORGANIZATIONS organizations) |"
   echo "| cold: every request a new key | $cold_rps | $(printf '%s\n' "$cold" | p99) | $cold_requests requests, all cache misses |"
   echo "| warm: the same rotation, all cached | $warm_rps | $(printf '%s\n' "$warm" | p99) | |"
   echo "| warm: one key | $one_rps | $(printf '%s\n' "$one" | p99) | |"
   echo
-  echo "Cold / warm rotation: $(awk -v c="$cold_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}')."
+  echo "Cold / warm rotation: $(awk -v c="$cold_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}'); first misses / warm rotation: $(awk -v c="$first_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}')."
   echo
   echo "Memory with $cached keys cached: RSS $rss_mb MB under load, $rss_after_gc_mb MB after a full GC; live heap after a full GC $((live_kb / 1024)) MB."
   echo

@@ -1,6 +1,7 @@
 package dev.relaygate.gateway.hotpath;
 
 import java.net.InetAddress;
+import java.util.concurrent.Executor;
 
 import dev.relaygate.gateway.observability.RequestTrace;
 
@@ -17,9 +18,11 @@ import dev.relaygate.gateway.observability.RequestTrace;
  * @param peer the TCP peer's address, or {@code null}
  * @param forwardedFor {@code X-Forwarded-For}, or {@code null}
  * @param trace what the request leaves for operators (spans, access log); {@link RequestTrace#NONE} mostly
+ * @param loop the event loop that read the request, on which a step answered on another thread (a Redis reply, on
+ *     Lettuce's) is continued; {@code null} to continue wherever the answer came
  */
 record GatewayRequest(String requestId, RequestPath path, byte[] body, String apiKeyHeader, String authorization,
-        String origin, InetAddress peer, String forwardedFor, RequestTrace trace) {
+        String origin, InetAddress peer, String forwardedFor, RequestTrace trace, Executor loop) {
 
     private static final String BEARER = "Bearer ";
 

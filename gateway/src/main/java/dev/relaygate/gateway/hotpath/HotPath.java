@@ -11,7 +11,9 @@ import java.util.Locale;
 import io.micrometer.tracing.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import dev.relaygate.gateway.auth.ApiKeyFormat;
 import dev.relaygate.gateway.auth.KeyPolicy;
@@ -129,7 +131,7 @@ public final class HotPath {
         if (cached != null) {
             return admit(request, chain, envelope, cached, keySpan, null);
         }
-        return lookUp(request)
+        return onLoop(lookUpMissed(request), request)
             .flatMap(lookup -> {
                 if (lookup.key() != null) {
                     return admit(request, chain, envelope, lookup.key(), keySpan, null);
@@ -226,6 +228,11 @@ public final class HotPath {
         if (cached != null) {
             return Mono.just(Lookup.found(cached));
         }
+        return lookUpMissed(request);
+    }
+
+    /** As {@link #lookUp}, for a key {@link KeyResolver#resolveNow} has just missed. */
+    private Mono<Lookup> lookUpMissed(GatewayRequest request) {
         return keys.resolve(request.presentedKey())
             .map(Lookup::found)
             .defaultIfEmpty(Lookup.REFUSED)
@@ -307,7 +314,7 @@ public final class HotPath {
         if (trace.traced()) {
             decided = traced(decided, limitSpan, cost);
         }
-        return decided
+        return onLoop(decided, request)
             .flatMap(limit -> {
                 List<String> headers = rateLimitHeaders(limit, cors);
                 if (!limit.allowed()) {
@@ -338,6 +345,18 @@ public final class HotPath {
                         : relay(request, chain, key, envelope, refusals, relayed, calls, methods, null);
                 return answer.map(done -> done.headers(headers));
             });
+    }
+
+    /**
+     * {@code step}, continued on the request's event loop when it is not answered at once: a Redis reply completes on
+     * Lettuce's thread, and the relay and the answer that follow would run there, away from the request's connection
+     * and its loop's upstream pool (two hops between threads instead of one).
+     */
+    private static <T> Mono<T> onLoop(Mono<T> step, GatewayRequest request) {
+        if (request.loop() == null || step instanceof Fuseable.ScalarCallable) {
+            return step;
+        }
+        return step.publishOn(Schedulers.fromExecutor(request.loop()));
     }
 
     /** The rate-limit decision with its span: the units asked, whether they were granted and, if not, which limit. */

@@ -10,6 +10,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,10 +121,12 @@ final class JsonRpcRoute implements NettyRouteProvider {
                 .header(HeaderNames.ALLOW, "POST"));
         }
         long declared = BoundedBody.contentLength(in.get(HttpHeaderNames.CONTENT_LENGTH));
+        // Called on the event loop that read the request: Netty knows it without a lookup on the connection.
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
         return BoundedBody.read(request.receive(), declared, maxBodyBytes, BodyTooLarge::new)
             .flatMap(body -> hotPath.handle(new GatewayRequest(requestId, path, body, in.get(HeaderNames.API_KEY),
                     in.get(HttpHeaderNames.AUTHORIZATION), in.get(HeaderNames.ORIGIN), address(request.remoteAddress()),
-                    in.get(HeaderNames.FORWARDED_FOR), trace)))
+                    in.get(HeaderNames.FORWARDED_FOR), trace, loop)))
             .onErrorResume(BodyTooLarge.class, tooLarge -> Mono.just(Answer.error(JsonRpcErrorCode.BODY_TOO_LARGE,
                     JsonRpcId.NULL, "at most " + maxBodyBytes + " bytes")));
     }

@@ -162,7 +162,8 @@ final class SocketSession implements HotPath.LocalCalls {
         sessions.messageIn();
         String messageId = id + "." + messages.incrementAndGet();
         GatewayRequest message = new GatewayRequest(messageId, upgrade.path(), body, upgrade.apiKeyHeader(),
-                upgrade.authorization(), upgrade.origin(), upgrade.peer(), upgrade.forwardedFor(), RequestTrace.NONE);
+                upgrade.authorization(), upgrade.origin(), upgrade.peer(), upgrade.forwardedFor(), RequestTrace.NONE,
+                null);
         return hotPath.handleMessage(message, chain, key, this)
             .onErrorResume(failure -> {
                 log.error("Socket {}: message {} failed", id, messageId, failure);

@@ -109,7 +109,8 @@ final class SocketSessions implements SnapshotChanges, AutoCloseable {
         HttpHeaders in = request.requestHeaders();
         GatewayRequest upgrade = new GatewayRequest(requestId, path, NO_BODY, in.get(HeaderNames.API_KEY),
                 in.get(HttpHeaderNames.AUTHORIZATION), in.get(HeaderNames.ORIGIN),
-                JsonRpcRoute.address(request.remoteAddress()), in.get(HeaderNames.FORWARDED_FOR), RequestTrace.NONE);
+                JsonRpcRoute.address(request.remoteAddress()), in.get(HeaderNames.FORWARDED_FOR), RequestTrace.NONE,
+                null);
         return hotPath.admitSocket(upgrade).publishOn(eventLoopOf(request)).flatMap(admission -> {
             if (admission.refusal() != null) {
                 return JsonRpcRoute.write(response, admission.refusal());
