@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command that regenerates docs/performance.md (and its charts in docs/performance/) from a fresh run, on loopback:
 #   1. run.sh: every target interleaved in ROUNDS rounds at 50 and 8 connections (upstream direct, nginx keep-alive
-#      proxy, the plain Netty relay, a bare SCG route, the full hot path, the full path with usage off, the full path
+#      proxy, the plain Netty relay, a bare SCG route, the full hot path, the same on a second JVM (control), the full path with usage off, the full path
 #      over two upstreams); medians, ranges, ratios, upstream connections opened, RSS;
 #   2. run.sh again for the concurrency curve: the Netty relay and the full path at 8, 32, 128 and 512 connections;
 #   3. one gateway for the rest: a JFR recording of the full path under load (hot methods, allocation sites), batches
@@ -101,9 +101,9 @@ done
 echo "== 4/4 charts and report"
 mkdir -p "$charts"
 label() { case "$1" in a) echo "(a) upstream direct";; b) echo "(b) nginx keep-alive proxy";; n) echo "(n) plain Netty relay";;
-  c) echo "(c) bare SCG route";; d) echo "(d) full hot path";; u) echo "(u) full path, usage off";; m) echo "(m) full path, 2 upstreams";; esac; }
+  c) echo "(c) bare SCG route";; d) echo "(d) full hot path";; e) echo "(e) full path, third JVM";; u) echo "(u) full path, usage off";; m) echo "(m) full path, 2 upstreams";; esac; }
 : > "$work/rps.tsv"; : > "$work/p99.tsv"; : > "$work/curve-chart.tsv"
-for t in a b n c d u m; do
+for t in a b n c d e u m; do
   for c in 50 8; do
     printf '%s\t%s conns\t%s\n' "$(label $t)" "$c" "$(awk -F'\t' -v c=$c -v t=$t '$2==c && $3==t {print $4}' "$work/main.tsv" | median)" >> "$work/rps.tsv"
     printf '%s\t%s conns\t%s\n' "$(label $t)" "$c" "$(awk -F'\t' -v c=$c -v t=$t '$2==c && $3==t {print $6}' "$work/main.tsv" | median)" >> "$work/p99.tsv"

@@ -4,6 +4,7 @@
 #   (b) nginx as a keep-alive reverse proxy          (n) the plain Reactor Netty relay: the JVM ceiling
 #   (c) the gateway, bare SCG route                   (d) the gateway, full Relaygate hot path with a valid key
 #   (u) as (d) on a second gateway with usage recording off (relaygate.usage.enabled=false): what metering costs
+#   (e) as (d) on a third gateway, usage on: the control for (u), since two JVMs of one build differ by a few % (JIT)
 #   (m) as (d) on a chain with two upstreams (two instances of the same upstream): what routing over a pool costs
 # For each it records requests/s, p50 and p99 latency at 50 and at 8 connections, and how many upstream
 # connections were opened during the run (connection reuse check), then writes a markdown table to
@@ -14,7 +15,7 @@
 #   apt-get install -y wrk nginx-light redis-server golang-go curl
 #
 # Environment: DURATION (seconds a run, default 10), ROUNDS (default 3), CONNECTIONS (default "50 8"),
-#              WARMUP (seconds of JIT warm-up per JVM target, default 30), TARGETS (default "a b n c d u m"),
+#              WARMUP (seconds of JIT warm-up per JVM target, default 30), TARGETS (default "a b n c d e u m"),
 #              GATEWAY_JAVA_OPTS (JVM flags for the gateway; default: the ones docs/gateway-config.md recommends),
 #              GATEWAY_ARGS (extra gateway arguments, e.g. tracing or the access log: docs/observability.md#cost),
 #              SKIP_BUILD=1 (use the built jar), REFERENCES (folder of upstream.go and netty-relay/),
@@ -29,7 +30,7 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-"50 8"}
-TARGETS=${TARGETS:-"a b n c d u m"}
+TARGETS=${TARGETS:-"a b n c d e u m"}
 REFERENCES=${REFERENCES:-$root/../shared/bench}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS-$(cat "$root/deploy/gateway.jvm.options" | grep -v '^#' | xargs)}
 UPSTREAM_PORT=18545
@@ -40,6 +41,8 @@ GATEWAY_PORT=18080
 GATEWAY_MANAGEMENT_PORT=18082
 NO_USAGE_PORT=18180
 NO_USAGE_MANAGEMENT_PORT=18182
+CONTROL_PORT=18280
+CONTROL_MANAGEMENT_PORT=18282
 REDIS_PORT=16390
 
 for tool in wrk nginx redis-server redis-cli curl go; do
@@ -100,6 +103,14 @@ if [[ " $TARGETS " == *" u "* ]]; then
   no_usage_pid=$gateway_pid
   gateway_pid=$main_gateway_pid
 fi
+if [[ " $TARGETS " == *" e "* ]]; then
+  # (e): a third gateway, exactly as (d): what two JVMs of one build differ by, the yardstick for (u).
+  # shellcheck disable=SC2086
+  GATEWAY_NAME=control GATEWAY_PORT=$CONTROL_PORT GATEWAY_MANAGEMENT_PORT=$CONTROL_MANAGEMENT_PORT \
+    bench_start_gateway ${GATEWAY_ARGS:-}
+  control_pid=$gateway_pid
+  gateway_pid=$main_gateway_pid
+fi
 
 declare -A url=(
   [a]="http://127.0.0.1:$UPSTREAM_PORT/"
@@ -108,12 +119,13 @@ declare -A url=(
   [c]="http://127.0.0.1:$GATEWAY_PORT/bare/"
   [d]="http://127.0.0.1:$GATEWAY_PORT/v1/bench/$key"
   [u]="http://127.0.0.1:$NO_USAGE_PORT/v1/bench/$key"
+  [e]="http://127.0.0.1:$CONTROL_PORT/v1/bench/$key"
   [m]="http://127.0.0.1:$GATEWAY_PORT/v1/bench2/$key"
 )
 declare -A label=(
   [a]="(a) upstream direct" [b]="(b) nginx keep-alive proxy" [n]="(n) plain Reactor Netty relay"
   [c]="(c) gateway, bare SCG route" [d]="(d) gateway, full hot path"
-  [u]="(u) full hot path, usage off" [m]="(m) full hot path, 2 upstreams"
+  [u]="(u) full hot path, usage off" [e]="(e) full hot path, third JVM" [m]="(m) full hot path, 2 upstreams"
 )
 body='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
 for t in $TARGETS; do
@@ -125,13 +137,13 @@ done
 # The RSS in MB of the JVM serving a target after its run ("–" for the upstream and nginx).
 rss_of() {
   local pid
-  case "$1" in n) pid=$relay_pid;; c|d|m) pid=$gateway_pid;; u) pid=${no_usage_pid:-};; *) pid="";; esac
+  case "$1" in n) pid=$relay_pid;; c|d|m) pid=$gateway_pid;; u) pid=${no_usage_pid:-};; e) pid=${control_pid:-};; *) pid="";; esac
   [ -n "$pid" ] && awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" || echo "–"
 }
 conns() { echo $(( $(curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns") + $(curl -fs "http://127.0.0.1:$UPSTREAM2_PORT/__conns") )); }
 
 echo "warming up the JVM targets (JIT, ${WARMUP} s each) ..."
-for t in n c d u m; do
+for t in n c d e u m; do
   case " $TARGETS " in *" $t "*) wrk -t2 -c50 -d"${WARMUP}s" -s "$here/post.lua" "${url[$t]}" >/dev/null;; esac
 done
 
@@ -178,6 +190,7 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
   echo "concurrency, after ${WARMUP} s of warm-up per JVM target; medians, with the range over rounds. The gateway runs with"
   echo "default logging, JVM flags '${GATEWAY_JAVA_OPTS:-none}', extra arguments '${GATEWAY_ARGS:-none}'; its RSS after the run: $((rss_kb / 1024)) MB."
   if has u; then echo "(u) is a second gateway beside it, same flags, with \`--relaygate.usage.enabled=false\`; its RSS: $((no_usage_rss_kb / 1024)) MB."; fi
+  if has e; then echo "(e) is a third gateway, exactly as (d) (usage on): the control that shows how much two JVMs of one build differ."; fi
   echo "'upstream conns' is the number of connections the upstream accepted during a run (median): flat and small means"
   echo "connection reuse."
   echo
@@ -194,7 +207,11 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
       echo "Full hot path: $(ratio "$(col "$c" d 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" d 4)" "$(col "$c" b 4)")× nginx; p99 $(col "$c" d 6) ms against the relay's $(col "$c" n 6) ms."
       echo
     fi
-    if has d && has u; then
+    if has d && has u && has e; then
+      on=$(awk -v d="$(col "$c" d 4)" -v e="$(col "$c" e 4)" 'BEGIN {print (d + e) / 2}')
+      echo "Usage recording: (d) and (e), usage on, at $(ratio "$on" "$(col "$c" u 4)")× (u), usage off (cost $(cost "$on" "$(col "$c" u 4)") %); two JVMs of the same build, (d) and (e), differ by $(awk -v d="$(col "$c" d 4)" -v e="$(col "$c" e 4)" 'BEGIN {x = d - e; if (x < 0) x = -x; printf "%.1f", 200 * x / (d + e)}') %."
+      echo
+    elif has d && has u; then
       echo "Usage recording: (d) at $(ratio "$(col "$c" d 4)" "$(col "$c" u 4)")× (u), the same path with usage off (cost $(cost "$(col "$c" d 4)" "$(col "$c" u 4)") %)."
       echo
     fi
