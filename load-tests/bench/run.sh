@@ -205,11 +205,14 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
     echo
     if has d && has n && has b; then
       echo "Full hot path: $(ratio "$(col "$c" d 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" d 4)" "$(col "$c" b 4)")× nginx; p99 $(col "$c" d 6) ms against the relay's $(col "$c" n 6) ms."
+      if has e; then
+        echo "On the gateway that serves only this route, (e): $(ratio "$(col "$c" e 4)" "$(col "$c" n 4)")× the Netty relay, $(ratio "$(col "$c" e 4)" "$(col "$c" b 4)")× nginx; p99 $(col "$c" e 6) ms."
+      fi
       echo
     fi
     if has d && has u && has e; then
-      on=$(awk -v d="$(col "$c" d 4)" -v e="$(col "$c" e 4)" 'BEGIN {print (d + e) / 2}')
-      echo "Usage recording: (d) and (e), usage on, at $(ratio "$on" "$(col "$c" u 4)")× (u), usage off (cost $(cost "$on" "$(col "$c" u 4)") %); two JVMs of the same build, (d) and (e), differ by $(awk -v d="$(col "$c" d 4)" -v e="$(col "$c" e 4)" 'BEGIN {x = d - e; if (x < 0) x = -x; printf "%.1f", 200 * x / (d + e)}') %."
+      # (e) and (u) each serve one route; (d)'s gateway also serves (c) and (m), whose code shares its JIT profile.
+      echo "Usage recording: (e), usage on, at $(ratio "$(col "$c" e 4)" "$(col "$c" u 4)")× (u), usage off (cost $(cost "$(col "$c" e 4)" "$(col "$c" u 4)") %): two gateways that each serve this one route. (d), the same build and route on the gateway that also serves (c) and (m), differs from (e) by $(awk -v d="$(col "$c" d 4)" -v e="$(col "$c" e 4)" 'BEGIN {x = d - e; if (x < 0) x = -x; printf "%.1f", 200 * x / (d + e)}') %."
       echo
     elif has d && has u; then
       echo "Usage recording: (d) at $(ratio "$(col "$c" d 4)" "$(col "$c" u 4)")× (u), the same path with usage off (cost $(cost "$(col "$c" d 4)" "$(col "$c" u 4)") %)."
