@@ -2,10 +2,8 @@ package dev.relaygate.gateway.upstream;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.Unpooled;
@@ -57,8 +55,6 @@ public final class UpstreamClient implements AutoCloseable {
     /** The pool of each event loop that made a call; created at its first call. */
     private final Map<EventExecutor, Pool> loopPools = new ConcurrentHashMap<>();
 
-    private final List<Pool> pools = new CopyOnWriteArrayList<>();
-
     private final AtomicInteger loopCount = new AtomicInteger();
 
     private volatile boolean closed;
@@ -81,7 +77,6 @@ public final class UpstreamClient implements AutoCloseable {
         this.callers = callers;
         this.maxResponseBytes = properties.maxResponseBytes();
         this.shared = new Pool("relaygate-upstream", share(properties.maxConnections()), null);
-        this.pools.add(shared);
     }
 
     /** POSTs {@code body} as JSON to {@code upstream}; errors on connection failure, timeout or oversize answer. */
@@ -143,19 +138,17 @@ public final class UpstreamClient implements AutoCloseable {
     /** The calling event loop's pool, or the shared one off the event loops. */
     private Pool pool() {
         EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (!(current instanceof EventLoop loop) || loop.parent() != callers || callers == null || closed) {
+        if (!(current instanceof EventLoop loop) || loop.parent() != callers || closed) {
             return shared;
         }
         Pool pool = loopPools.get(loop);
-        return pool != null ? pool : loopPools.computeIfAbsent(loop, this::newLoopPool);
-    }
-
-    private Pool newLoopPool(EventExecutor loop) {
-        Pool pool = new Pool("relaygate-upstream-" + loopCount.incrementAndGet(), share(properties.maxConnections()),
-                (EventLoop) loop);
-        pools.add(pool);
-        if (closed) {
-            pool.connections.dispose();
+        if (pool == null) {
+            pool = loopPools.computeIfAbsent(loop, added -> new Pool("relaygate-upstream-" + loopCount.incrementAndGet(),
+                    share(properties.maxConnections()), (EventLoop) added));
+            if (closed) {
+                // close() may have gone over the pools before this one was in the map.
+                pool.connections.dispose();
+            }
         }
         return pool;
     }
@@ -172,7 +165,8 @@ public final class UpstreamClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        pools.forEach(pool -> pool.connections.dispose());
+        shared.connections.dispose();
+        loopPools.values().forEach(pool -> pool.connections.dispose());
     }
 
     /** Keep-alive connections, on one event loop or ({@code loop} null) on Reactor Netty's, and the client over them. */

@@ -80,12 +80,8 @@ class WebSocketConnectionIT extends GatewayIntegrationTest {
 
     @Test
     void aSocketWithPingsOutlivesTheHttpIdleTimeoutAndASilentOneIsClosedByTheSocketsOwn() {
-        String key = activeKey();
-        try (TestSocket first = new TestSocket(url(key))) {
-            // The key is cached from here on: the upgrades below are decided at once, as most are.
-            first.send(CALL);
-            first.await(m -> m.contains("\"id\":1,"));
-        }
+        // The key is cached from here on: the upgrades below are decided at once, as most are.
+        String key = cachedKey();
         try (TestSocket alive = new TestSocket(url(key));
                 RawSocket silent = RawSocket.open(port, "/v1/anvil/" + key)) {
             long openedAt = System.nanoTime();
@@ -116,11 +112,7 @@ class WebSocketConnectionIT extends GatewayIntegrationTest {
      */
     @Test
     void aSocketOfACachedKeyOutlivesTheUpgradeRequestsTimeout() {
-        String key = activeKey();
-        try (TestSocket first = new TestSocket(url(key))) {
-            first.send(CALL);
-            first.await(m -> m.contains("\"id\":1,"));
-        }
+        String key = cachedKey();
         try (TestSocket socket = new TestSocket(url(key))) {
             socket.send(CALL);
             socket.await(m -> m.contains("\"id\":1,"));
@@ -135,5 +127,15 @@ class WebSocketConnectionIT extends GatewayIntegrationTest {
 
     private String url(String key) {
         return "ws://127.0.0.1:" + port + "/v1/anvil/" + key;
+    }
+
+    /** An active key that one socket has used already, so that the gateway has it cached. */
+    private String cachedKey() {
+        String key = activeKey();
+        try (TestSocket first = new TestSocket(url(key))) {
+            first.send(CALL);
+            first.await(m -> m.contains("\"id\":1,"));
+        }
+        return key;
     }
 }
