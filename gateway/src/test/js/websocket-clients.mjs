@@ -26,7 +26,18 @@ async function deployLogEmitter(topic) {
   const runtime = "43" + "6000" + "52" + "7f" + topic.slice(2) + "6020" + "6000" + "a1" + "00";
   const init = "60" + (runtime.length / 2).toString(16).padStart(2, "0") + "80" + "600b" + "6000" + "39" + "6000" + "f3";
   const hash = await anvil("eth_sendTransaction", [{ from: DEV_ACCOUNT, data: "0x" + init + runtime }]);
-  return (await anvil("eth_getTransactionReceipt", [hash])).contractAddress;
+  return (await receipt(hash)).contractAddress;
+}
+
+// Anvil mines at once, yet on a loaded machine its receipt can be null for a moment after the hash is answered.
+async function receipt(hash) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const found = await anvil("eth_getTransactionReceipt", [hash]);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no receipt for ${hash}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function within(promise, what) {

@@ -97,7 +97,10 @@ public final class AnvilNode implements AutoCloseable {
         // PUSH1 len, DUP1, PUSH1 11 (where the runtime starts), PUSH1 0, CODECOPY, PUSH1 0, RETURN
         String init = "60" + length + "80" + "600b" + "6000" + "39" + "6000" + "f3";
         String hash = sendTransaction("{\"from\":\"" + DEV_ACCOUNT + "\",\"data\":\"0x" + init + runtime + "\"}");
-        String receipt = call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+        // Mined at once, yet on a loaded machine the receipt can be null for a moment after the hash is answered.
+        String receipt = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+            .until(() -> call("eth_getTransactionReceipt", "[\"" + hash + "\"]"),
+                    found -> !found.contains("\"result\":null"));
         int start = receipt.indexOf("\"contractAddress\":\"") + 19;
         if (start < 19) {
             throw new IllegalStateException("no contract deployed: " + receipt);
