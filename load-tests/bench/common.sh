@@ -31,6 +31,8 @@ bench_start_redis() {
   redis-cli -p "$REDIS_PORT" SET "rg:plan:$plan" "{\"schema\":1,\"planId\":\"$plan\",\"name\":\"bench\",\"version\":1,\"computeUnitsPerSecond\":1000000000,\"burstComputeUnits\":1000000000,\"computeUnitsPerMinute\":60000000000,\"monthlyComputeUnits\":9000000000000,\"maxBatchSize\":100,\"maxBodyBytes\":1048576,\"allowedChains\":[],\"methodClasses\":[\"standard\",\"debug\",\"trace\"]}" >/dev/null
 }
 
+# No control plane runs (the keys are published in Redis): its URL is a loopback port nothing listens on. Not a one-digit
+# port: Reactor Netty reads http://127.0.0.1:9 as the host name "127.0.0.1:9" and asks DNS for it.
 # Starts the gateway as a user starts it (default logging, GATEWAY_JAVA_OPTS, MALLOC_ARENA_MAX=2) with the chain
 # "bench" on the upstream, plus any extra arguments; waits until it is healthy; sets gateway_pid. GATEWAY_NAME (default
 # "gateway") names its log and usage spool in $work, so that a second gateway can run beside the first.
@@ -40,7 +42,7 @@ bench_start_gateway() {
   MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA_HOME/bin/java" $GATEWAY_JAVA_OPTS -jar "$jar" \
     --server.port=$GATEWAY_PORT --management.server.port=$GATEWAY_MANAGEMENT_PORT \
     --relaygate.redis.url=redis://127.0.0.1:$REDIS_PORT \
-    --relaygate.control-plane.url=http://127.0.0.1:9 --relaygate.usage.spool.directory="$work/$name-usage-spool" \
+    --relaygate.control-plane.url=http://127.0.0.1:${CONTROL_PLANE_PORT:-18099} --relaygate.usage.spool.directory="$work/$name-usage-spool" \
     --relaygate.chains[0].id=bench --relaygate.chains[0].family=evm \
     --relaygate.chains[0].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
     "$@" > "$work/$name.log" 2>&1 &

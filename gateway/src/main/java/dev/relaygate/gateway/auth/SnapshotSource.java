@@ -7,10 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.relaygate.gateway.config.ControlPlaneProperties;
 import dev.relaygate.gateway.config.RedisConnections;
+import dev.relaygate.gateway.observability.ThrottledWarning;
 
 /**
  * Where snapshots of one kind come from on a cache miss: Redis first ({@code rg:key:{hash}} or
@@ -22,6 +24,9 @@ import dev.relaygate.gateway.config.RedisConnections;
 public final class SnapshotSource<T> {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotSource.class);
+
+    /** How often at most a failed load is logged; the cache metrics count every one. */
+    static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final RedisConnections redis;
 
@@ -36,6 +41,11 @@ public final class SnapshotSource<T> {
     private final JsonMapper json;
 
     private final Class<T> type;
+
+    /** Loads that neither Redis nor the control plane could answer: in an outage, every miss and every refresh. */
+    private final ThrottledWarning unanswered = new ThrottledWarning(log, FAILURE_LOG_INTERVAL);
+
+    private final ThrottledWarning unreadable = new ThrottledWarning(log, FAILURE_LOG_INTERVAL);
 
     public SnapshotSource(RedisConnections redis, String redisPrefix, HttpClient controlPlane,
             ControlPlaneProperties properties, String internalPath, JsonMapper json, Class<T> type) {
@@ -53,7 +63,21 @@ public final class SnapshotSource<T> {
     public Mono<T> load(String id) {
         return fromRedis(id)
             .switchIfEmpty(Mono.defer(() -> fromControlPlane(id)))
-            .map(text -> json.readValue(text, type));
+            .doOnError(failure -> unanswered.warn(
+                    "{} cannot be loaded: neither Redis nor the control plane answered ({})", type.getSimpleName(),
+                    failure.toString()))
+            .map(this::read);
+    }
+
+    private T read(String text) {
+        try {
+            return json.readValue(text, type);
+        }
+        catch (JacksonException unreadable) {
+            this.unreadable.warn("A {} does not follow the contract (docs/contracts/): {}", type.getSimpleName(),
+                    unreadable.getOriginalMessage());
+            throw unreadable;
+        }
     }
 
     private Mono<String> fromRedis(String id) {

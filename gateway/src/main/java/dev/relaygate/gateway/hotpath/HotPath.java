@@ -237,8 +237,11 @@ public final class HotPath {
             .map(Lookup::found)
             .defaultIfEmpty(Lookup.REFUSED)
             .onErrorResume(failure -> {
-                try (RequestTrace.LogIds ids = request.trace().logIds()) {
-                    log.warn("Request {}: key lookup failed: {}", request.requestId(), failure.toString());
+                // SnapshotSource logs why (at most every 10 s: in an outage this is every request with a new key).
+                if (log.isDebugEnabled()) {
+                    try (RequestTrace.LogIds ids = request.trace().logIds()) {
+                        log.debug("Request {}: key lookup failed: {}", request.requestId(), failure.toString());
+                    }
                 }
                 return Mono.just(Lookup.UNAVAILABLE);
             });

@@ -149,7 +149,7 @@ class GracefulDrainIT {
                 "--relaygate.redis.url=" + TestRedis.url(),
                 "--relaygate.redis.command-timeout=2s",
                 "--relaygate.ratelimit.command-timeout=2s",
-                "--relaygate.control-plane.url=http://127.0.0.1:9",
+                "--relaygate.control-plane.url=http://127.0.0.1:99",
                 "--relaygate.usage.flush-interval=1h",
                 "--relaygate.usage.spool.directory=" + spool,
                 "--relaygate.chains[0].id=anvil",

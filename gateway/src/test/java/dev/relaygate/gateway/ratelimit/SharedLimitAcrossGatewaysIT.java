@@ -139,7 +139,7 @@ class SharedLimitAcrossGatewaysIT {
                 "--server.port=0",
                 "--management.server.port=0",
                 "--relaygate.redis.url=" + redis.url(),
-                "--relaygate.control-plane.url=http://127.0.0.1:9",
+                "--relaygate.control-plane.url=http://127.0.0.1:99",
                 "--relaygate.ratelimit.instance-count=2",
                 // Sharing is what is measured: a loaded test machine must not push the limiter into its
                 // (deliberately approximate) degraded mode by being slow. A stopped Redis fails fast anyway.
