@@ -11,14 +11,20 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Sums usage facts per (minute, organization, key, chain, method, outcome), exactly. Any thread may
  * {@link #offer} a fact: it goes into an unbounded lock-free queue (never dropped: a dropped fact is unbilled
- * traffic, and summing is in memory and cheap, so the one consumer keeps up). Only one thread at a time calls
- * {@link #cut}: it drains the queue into the sums and cuts them into batches.
+ * traffic, and summing is in memory and cheap, so the one consumer keeps up). {@link #fold} drains the queue into the
+ * sums, {@link #cut} also cuts the sums into batches; one at a time (a lock only they take, never a request's thread).
+ * <p>
+ * Folded often (every 100 ms, {@link UsageRecorder}) and cut once per flush: facts left in the queue for a whole
+ * flush interval (1 s, some 20,000 of them at 20,000 requests/s) outlived the young collections and were promoted,
+ * which filled the old generation of a 120 MB heap in two minutes, a full collection each time: usage recording cost
+ * 7-10 % of the throughput at 50 connections, 2-3 % since (load-tests/bench/performance-notes.md). The sums are a
+ * few rows.
  */
 final class UsageAggregator {
 
     private final Queue<UsageFact> queue = new ConcurrentLinkedQueue<>();
 
-    // Touched by the one cutting thread only.
+    // Touched under this aggregator's lock only (fold, cut).
     private final Map<RowKey, long[]> sums = new HashMap<>();
 
     private final String gatewayId;
@@ -45,15 +51,8 @@ final class UsageAggregator {
      * Everything offered so far, summed and cut into batches of at most {@code maxRowsPerBatch} rows, each with the
      * next sequence number; empty when nothing was offered. One caller at a time.
      */
-    List<UsageBatch> cut(Instant now) {
-        UsageFact fact;
-        while ((fact = queue.poll()) != null) {
-            long[] sum = sums.computeIfAbsent(new RowKey(fact.minute(), fact.organizationId(), fact.keyId(),
-                    fact.chain(), fact.method(), fact.outcome()), key -> new long[3]);
-            sum[0]++;
-            sum[1] += fact.computeUnits();
-            sum[2] += fact.upstreamLatencyMillis();
-        }
+    synchronized List<UsageBatch> cut(Instant now) {
+        fold();
         if (sums.isEmpty()) {
             return List.of();
         }
@@ -74,6 +73,23 @@ final class UsageAggregator {
         }
         sums.clear();
         return batches;
+    }
+
+    /** Facts offered and not yet folded into the sums (counted one by one: for tests). */
+    int pending() {
+        return queue.size();
+    }
+
+    /** Adds every fact offered so far to the sums, to be cut later. */
+    synchronized void fold() {
+        UsageFact fact;
+        while ((fact = queue.poll()) != null) {
+            long[] sum = sums.computeIfAbsent(new RowKey(fact.minute(), fact.organizationId(), fact.keyId(),
+                    fact.chain(), fact.method(), fact.outcome()), key -> new long[3]);
+            sum[0]++;
+            sum[1] += fact.computeUnits();
+            sum[2] += fact.upstreamLatencyMillis();
+        }
     }
 
     private UsageBatch batch(List<UsageBatch.Row> rows, Instant now) {

@@ -47,6 +47,9 @@ public final class UsageRecorder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
+    /** How often recorded facts are added to the sums between two flushes. */
+    static final Duration FOLD_INTERVAL = Duration.ofMillis(100);
+
     /** Spooled batches replayed per flush at most, so that a long backlog does not hold up the live flushes. */
     private static final int REPLAY_PER_FLUSH = 500;
 
@@ -128,6 +131,14 @@ public final class UsageRecorder implements AutoCloseable {
             .concatMap(tick -> flush(), 1)
             .doFinally(signal -> stopped.tryEmitEmpty())
             .subscribe();
+        // Between flushes the facts are summed as they come, so that none lives long enough to be promoted to the old
+        // generation (UsageAggregator).
+        if (enabled && properties.flushInterval().compareTo(FOLD_INTERVAL) > 0) {
+            Flux.interval(FOLD_INTERVAL, FOLD_INTERVAL, timer)
+                .takeUntilOther(stop.asMono())
+                .onBackpressureDrop()
+                .subscribe(tick -> aggregator.fold());
+        }
     }
 
     /** Meters {@code record}: one fact per call. Cheap, non-blocking, never fails a request. */
@@ -154,6 +165,11 @@ public final class UsageRecorder implements AutoCloseable {
                     call.method(), outcome, outcome.charged() ? call.computeUnits() : 0, latency));
             facts[outcome.ordinal()].increment();
         }
+    }
+
+    /** Facts recorded and not yet added to the sums (for tests). */
+    int pendingFacts() {
+        return aggregator.pending();
     }
 
     /** Takes one fact as it is (for tests of the aggregation). */

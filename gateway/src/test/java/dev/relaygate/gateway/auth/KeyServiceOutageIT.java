@@ -15,13 +15,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.relaygate.gateway.GatewayApplication;
+import dev.relaygate.gateway.testsupport.OwnNettyResources;
 import dev.relaygate.gateway.testsupport.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,18 +84,6 @@ class KeyServiceOutageIT {
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Event loops of the gateway's own: closing it must not dispose the JVM's global Reactor Netty resources. */
-    @Configuration(proxyBeanMethods = false)
-    static class OwnNettyResources {
-
-        @Bean
-        ReactorResourceFactory reactorResourceFactory() {
-            ReactorResourceFactory resources = new ReactorResourceFactory();
-            resources.setUseGlobalResources(false);
-            return resources;
         }
     }
 }

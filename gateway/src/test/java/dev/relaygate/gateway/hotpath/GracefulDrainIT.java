@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,6 +29,7 @@ import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.relaygate.gateway.GatewayApplication;
+import dev.relaygate.gateway.testsupport.OwnNettyResources;
 import dev.relaygate.gateway.testsupport.Snapshots;
 import dev.relaygate.gateway.testsupport.TestKeys;
 import dev.relaygate.gateway.testsupport.TestRedis;
@@ -186,17 +184,6 @@ class GracefulDrainIT {
     private record Answer(int status, String body) {
     }
 
-    /** Event loops of the gateway's own: closing it must not dispose the JVM's global Reactor Netty resources. */
-    @Configuration(proxyBeanMethods = false)
-    static class OwnNettyResources {
-
-        @Bean
-        ReactorResourceFactory reactorResourceFactory() {
-            ReactorResourceFactory resources = new ReactorResourceFactory();
-            resources.setUseGlobalResources(false);
-            return resources;
-        }
-    }
 
     /** A JSON-RPC upstream that reads each call and holds its answer until {@link #answer()}. */
     private static final class HeldUpstream implements AutoCloseable {

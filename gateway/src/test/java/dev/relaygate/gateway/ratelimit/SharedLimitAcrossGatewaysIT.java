@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -27,6 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.relaygate.gateway.GatewayApplication;
 import dev.relaygate.gateway.testsupport.CountingUpstream;
+import dev.relaygate.gateway.testsupport.OwnNettyResources;
 import dev.relaygate.gateway.testsupport.Snapshots;
 import dev.relaygate.gateway.testsupport.TestKeys;
 import dev.relaygate.gateway.testsupport.TestRedis;
@@ -150,21 +148,6 @@ class SharedLimitAcrossGatewaysIT {
                 "--relaygate.chains[0].upstreams[0].url=" + upstream.url());
     }
 
-    /**
-     * Event loops and connection pools of the gateway's own, not Reactor Netty's global ones: closing a gateway
-     * that uses the global resources disposes them, and broke every later test of this JVM that relays through
-     * the shared test context (its upstream calls then failed with 502).
-     */
-    @Configuration(proxyBeanMethods = false)
-    static class OwnNettyResources {
-
-        @Bean
-        ReactorResourceFactory reactorResourceFactory() {
-            ReactorResourceFactory resources = new ReactorResourceFactory();
-            resources.setUseGlobalResources(false);
-            return resources;
-        }
-    }
 
     private static WebClient api(ConfigurableApplicationContext gateway) {
         return WebClient.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));

@@ -20,11 +20,11 @@ class UsageAggregatorTest {
     private static final Instant NOW = Instant.parse("2026-12-02T10:15:01.250Z");
 
     @Test
-    void sumsEveryFactExactlyWhileEightThreadsRecordAndOneCutsConcurrently() throws Exception {
+    void sumsEveryFactExactlyWhileEightThreadsRecordOneFoldsAndOneCutsConcurrently() throws Exception {
         UsageAggregator aggregator = new UsageAggregator("g", 1000);
         int threads = 8;
         int perThread = 100_000;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> producers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -39,11 +39,20 @@ class UsageAggregatorTest {
                 return null;
             }));
         }
+        // Folding (between flushes) on a thread of its own, beside the producers and the cutter.
+        Future<?> folder = pool.submit(() -> {
+            start.await();
+            while (!producers.stream().allMatch(Future::isDone)) {
+                aggregator.fold();
+            }
+            return null;
+        });
         List<UsageBatch> batches = new ArrayList<>();
         start.countDown();
         while (!producers.stream().allMatch(Future::isDone)) {
             batches.addAll(aggregator.cut(NOW));
         }
+        folder.get();
         for (Future<?> producer : producers) {
             producer.get();
         }
@@ -70,6 +79,26 @@ class UsageAggregatorTest {
         assertThat(rateLimited).isEqualTo(total / 10);
         assertThat(computeUnits).isEqualTo(3 * (total - total / 10));
         assertThat(latency).isEqualTo(2 * total);
+    }
+
+    @Test
+    void foldingEmptiesTheQueueAndTheNextCutCarriesWhatWasFolded() {
+        UsageAggregator aggregator = new UsageAggregator("g", 1000);
+        for (int i = 0; i < 3; i++) {
+            aggregator.offer(new UsageFact(0, "org", "key", "anvil", "eth_call", UsageOutcome.OK, 26, 5));
+        }
+        assertThat(aggregator.pending()).isEqualTo(3);
+
+        aggregator.fold();
+
+        assertThat(aggregator.pending()).isZero();
+        List<UsageBatch> batches = aggregator.cut(NOW);
+        assertThat(batches).singleElement().satisfies(batch -> assertThat(batch.rows()).singleElement()
+            .satisfies(row -> {
+                assertThat(row.calls()).isEqualTo(3);
+                assertThat(row.computeUnits()).isEqualTo(78);
+            }));
+        assertThat(aggregator.cut(NOW)).isEmpty();
     }
 
     @Test
