@@ -1,9 +1,5 @@
 package dev.relaygate.gateway.auth;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.relaygate.gateway.GatewayApplication;
+import dev.relaygate.gateway.testsupport.FreePorts;
 import dev.relaygate.gateway.testsupport.OwnNettyResources;
 import dev.relaygate.gateway.testsupport.TestKeys;
 
@@ -68,22 +65,12 @@ class KeyServiceOutageIT {
         return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class).run(
                 "--server.port=0",
                 "--management.server.port=0",
-                "--relaygate.redis.url=redis://127.0.0.1:" + closedPort(),
-                "--relaygate.control-plane.url=http://127.0.0.1:" + closedPort(),
+                "--relaygate.redis.url=redis://127.0.0.1:" + FreePorts.loopback(),
+                "--relaygate.control-plane.url=http://127.0.0.1:" + FreePorts.loopback(),
                 "--relaygate.usage.spool.directory=" + spool,
                 "--relaygate.chains[0].id=anvil",
                 "--relaygate.chains[0].family=evm",
-                "--relaygate.chains[0].upstreams[0].url=http://127.0.0.1:" + closedPort() + "/",
+                "--relaygate.chains[0].upstreams[0].url=http://127.0.0.1:" + FreePorts.loopback() + "/",
                 "--relaygate.cache.enabled=false");
-    }
-
-    /** A loopback port nobody listens on (a one-digit port would not do: Reactor Netty reads it as a host name). */
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

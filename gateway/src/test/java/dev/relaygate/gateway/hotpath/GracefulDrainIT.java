@@ -184,7 +184,6 @@ class GracefulDrainIT {
     private record Answer(int status, String body) {
     }
 
-
     /** A JSON-RPC upstream that reads each call and holds its answer until {@link #answer()}. */
     private static final class HeldUpstream implements AutoCloseable {
 

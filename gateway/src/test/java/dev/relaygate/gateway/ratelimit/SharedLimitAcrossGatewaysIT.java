@@ -148,7 +148,6 @@ class SharedLimitAcrossGatewaysIT {
                 "--relaygate.chains[0].upstreams[0].url=" + upstream.url());
     }
 
-
     private static WebClient api(ConfigurableApplicationContext gateway) {
         return WebClient.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
     }

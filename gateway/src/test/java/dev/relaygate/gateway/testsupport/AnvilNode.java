@@ -2,7 +2,6 @@ package dev.relaygate.gateway.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +36,7 @@ public final class AnvilNode implements AutoCloseable {
     /** Starts a node with an empty chain at block 0; waits until it answers. */
     public static AnvilNode start() {
         Path binary = install();
-        int port = freePort();
+        int port = FreePorts.loopback();
         try {
             Process process = new ProcessBuilder(binary.toString(), "--host", "127.0.0.1", "--port",
                     Integer.toString(port), "--chain-id", "31337", "--silent")
@@ -216,14 +215,5 @@ public final class AnvilNode implements AutoCloseable {
             throw new IllegalStateException("npm installed @foundry-rs/anvil but there is no " + binary);
         }
         return binary;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,8 +2,6 @@ package dev.relaygate.gateway.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 
 import io.lettuce.core.RedisClient;
@@ -38,20 +36,10 @@ public final class TestRedis {
 
     /** A new embedded server on its own free port, stopped when the JVM exits. */
     public static Dedicated dedicated() {
-        Dedicated server = new Dedicated(freePort());
+        Dedicated server = new Dedicated(FreePorts.loopback());
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "test-redis-stop"));
         return server;
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** An embedded server that a test may stop and start again on the same port. */

@@ -1,6 +1,5 @@
 package dev.relaygate.gateway.upstream;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +24,7 @@ import dev.relaygate.gateway.config.RedisMode;
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
 import dev.relaygate.gateway.jsonrpc.JsonRpcReader;
 import dev.relaygate.gateway.routing.ChainProperties;
+import dev.relaygate.gateway.testsupport.FreePorts;
 import dev.relaygate.gateway.testsupport.TestRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -188,12 +188,8 @@ class ResponseCacheIT {
 
     @Test
     void withRedisUnreachableTheCacheAnswersFromMemoryAndNeverFails() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        RedisDeployment absent = RedisDeployment.create("redis://127.0.0.1:" + port, RedisMode.STANDALONE,
-                Duration.ofMillis(200), RESOURCES, ClientOptions.create());
+        RedisDeployment absent = RedisDeployment.create("redis://127.0.0.1:" + FreePorts.loopback(),
+                RedisMode.STANDALONE, Duration.ofMillis(200), RESOURCES, ClientOptions.create());
         try {
             String chain = newChain();
             SimpleMeterRegistry meters = new SimpleMeterRegistry();

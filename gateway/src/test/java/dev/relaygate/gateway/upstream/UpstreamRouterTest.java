@@ -1,6 +1,5 @@
 package dev.relaygate.gateway.upstream;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import reactor.core.publisher.Mono;
 import dev.relaygate.gateway.config.UpstreamProperties;
 import dev.relaygate.gateway.routing.ChainProperties;
 import dev.relaygate.gateway.routing.UpstreamTier;
+import dev.relaygate.gateway.testsupport.FreePorts;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -148,8 +148,8 @@ class UpstreamRouterTest {
 
     @Test
     void aWriteIsSentToTheNextUpstreamWhenTheConnectionWasRefused() throws Exception {
-        ChainProperties.Upstream refusing = Upstreams.upstream("http://127.0.0.1:" + closedPort() + "/", "refusing",
-                1, UpstreamTier.PRIMARY, 0, 0);
+        ChainProperties.Upstream refusing = Upstreams.upstream("http://127.0.0.1:" + FreePorts.loopback() + "/",
+                "refusing", 1, UpstreamTier.PRIMARY, 0, 0);
         UpstreamRouter router = router(List.of(refusing, fallback(0)), noHedging());
 
         Relayed relayed = router.relay("test", List.of("eth_sendRawTransaction"), bytes(WRITE)).block();
@@ -303,7 +303,7 @@ class UpstreamRouterTest {
 
     @Test
     void aDeadUpstreamIsEjectedAndStopsCostingLatency() throws Exception {
-        ChainProperties.Upstream refusing = Upstreams.upstream("http://127.0.0.1:" + closedPort() + "/", "dead",
+        ChainProperties.Upstream refusing = Upstreams.upstream("http://127.0.0.1:" + FreePorts.loopback() + "/", "dead",
                 1, UpstreamTier.PRIMARY, 0, 0);
         UpstreamRouter router = router(List.of(refusing, fallback(0)), noHedging());
 
@@ -343,12 +343,6 @@ class UpstreamRouterTest {
 
     private static int requests(WireMockServer server) {
         return server.findAll(postRequestedFor(urlEqualTo("/"))).size();
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static byte[] bytes(String text) {
