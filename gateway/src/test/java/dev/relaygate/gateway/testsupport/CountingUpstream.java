@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.awaitility.Awaitility;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.awaitility.Awaitility;
 import reactor.core.publisher.Mono;
