@@ -2,7 +2,6 @@ package dev.relaygate.gateway.upstream;
 
 import java.time.Duration;
 import java.util.NoSuchElementException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -11,7 +10,6 @@ import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * A call and its hedge racing for one answer: the first call is sent at once, the hedge after a delay unless the
@@ -47,7 +45,7 @@ final class HedgedCall<T> {
 
     private final Runnable onAnswer;
 
-    private final Scheduler timers;
+    private final Timers timers;
 
     private final AtomicBoolean answered = new AtomicBoolean();
 
@@ -68,7 +66,7 @@ final class HedgedCall<T> {
     private volatile Disposable cutoff;
 
     private HedgedCall(MonoSink<T> sink, Supplier<Mono<T>> hedge, LongSupplier graceNanos, Runnable onAnswer,
-            Scheduler timers) {
+            Timers timers) {
         this.sink = sink;
         this.hedge = hedge;
         this.graceNanos = graceNanos;
@@ -90,13 +88,13 @@ final class HedgedCall<T> {
      * @param timers runs the delay and the grace
      */
     static <T> Mono<T> race(Mono<T> first, Duration delay, Supplier<Mono<T>> hedge, LongSupplier graceNanos,
-            Runnable onAnswer, Scheduler timers) {
+            Runnable onAnswer, Timers timers) {
         return Mono.create(sink -> new HedgedCall<>(sink, hedge, graceNanos, onAnswer, timers).start(first, delay));
     }
 
     private void start(Mono<T> call, Duration hedgeDelay) {
         sink.onCancel(this::cancel);
-        delay = timers.schedule(this::sendHedge, hedgeDelay.toNanos(), TimeUnit.NANOSECONDS);
+        delay = timers.schedule(this::sendHedge, hedgeDelay.toNanos());
         first = subscribe(call, FIRST);
         if (cancelled) {
             // Disposing a branch that already gave its value does nothing.
@@ -148,7 +146,7 @@ final class HedgedCall<T> {
                 cancelLoser(branch);
             }
             else {
-                cutoff = timers.schedule(() -> cancelLoser(branch), grace, TimeUnit.NANOSECONDS);
+                cutoff = timers.schedule(() -> cancelLoser(branch), grace);
             }
         }
         sink.success(value);

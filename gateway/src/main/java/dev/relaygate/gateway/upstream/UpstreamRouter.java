@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.scheduler.Schedulers;
 
 import dev.relaygate.gateway.observability.RequestTrace;
 import dev.relaygate.gateway.routing.ChainProperties;
@@ -162,14 +161,15 @@ public final class UpstreamRouter implements AutoCloseable {
                 return Mono.just(new Relayed(null, 0));
             }
             Mono<UpstreamResponse> answer = attempt(request, first);
-            if (request.hedged()) {
-                route.hedgeBudget.read();
-                answer = HedgedCall.race(answer, route.hedgeDelay(), () -> hedge(request),
-                        request::loserGraceNanos, request::answered, Schedulers.parallel());
-            }
             // With one upstream there is no other attempt to make room for: each attempt's own timeout bounds it.
             if (route.selector.nodes().size() > 1) {
-                answer = answer.timeout(route.deadline);
+                Timers timers = Timers.current();
+                if (request.hedged()) {
+                    route.hedgeBudget.read();
+                    answer = HedgedCall.race(answer, route.hedgeDelay(), () -> hedge(request),
+                            request::loserGraceNanos, request::answered, timers);
+                }
+                answer = Deadline.within(answer, route.deadline.toNanos(), timers);
             }
             return answer
                 .map(response -> new Relayed(response, request.attempts()))

@@ -139,7 +139,7 @@ class HedgedCallTest {
         Disposable race = HedgedCall.race(first.mono(), DELAY, () -> {
             hedgesAsked.incrementAndGet();
             return null;
-        }, GRACE::toNanos, () -> decided.set(true), time).subscribe(answers::add, errors::add);
+        }, GRACE::toNanos, () -> decided.set(true), Timers.on(time)).subscribe(answers::add, errors::add);
         time.advanceTimeBy(DELAY);
 
         first.answer("first");
@@ -175,7 +175,7 @@ class HedgedCallTest {
         return HedgedCall.race(first.mono(), DELAY, () -> {
             hedgesAsked.incrementAndGet();
             return hedge.mono();
-        }, grace::toNanos, () -> decided.set(true), time).subscribe(answers::add, errors::add);
+        }, grace::toNanos, () -> decided.set(true), Timers.on(time)).subscribe(answers::add, errors::add);
     }
 
     /** One call of the race, answered or failed by the test; knows whether it was cancelled. */
