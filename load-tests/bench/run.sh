@@ -5,7 +5,10 @@
 #   (c) the gateway, bare SCG route                   (d) the gateway, full Relaygate hot path with a valid key
 #   (u) as (d) on a second gateway with usage recording off (relaygate.usage.enabled=false): what metering costs
 #   (e) as (d) on a third gateway, usage on: the control for (u), since two JVMs of one build differ by a few % (JIT)
-#   (m) as (d) on a chain with two upstreams (two instances of the same upstream): what routing over a pool costs
+#   (m) as (d) on a chain with two upstreams: what routing over a pool costs (selection, health checks, hedging, a
+#       deadline, two connection pools). Both are URLs of the one upstream process, so that the node side is the same
+#       as every other target's: a second node process on this machine's cores costs the machine, not the gateway
+#       (performance-notes.md, "Two upstreams").
 # For each it records requests/s, p50 and p99 latency at 50 and at 8 connections, and how many upstream
 # connections were opened during the run (connection reuse check), then writes a markdown table to
 # load-tests/results/.
@@ -37,7 +40,6 @@ TARGETS=${TARGETS:-"a b n c d e u m"}
 REFERENCES=${REFERENCES:-$root/../shared/bench}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS-$(cat "$root/deploy/gateway.jvm.options" | grep -v '^#' | xargs)}
 UPSTREAM_PORT=18545
-UPSTREAM2_PORT=18546
 PROXY_PORT=18081
 RELAY_PORT=18095
 GATEWAY_PORT=18080
@@ -66,7 +68,6 @@ trap cleanup EXIT INT TERM
 . "$here/common.sh"
 bench_build_gateway
 bench_start_upstream
-bench_start_upstream "$UPSTREAM2_PORT"
 # The reference relay is built from a copy, like the upstream.
 cp -r "$REFERENCES/netty-relay" "$work/netty-relay"
 ./mvnw -B -q -ntp -f "$work/netty-relay/pom.xml" -DskipTests package
@@ -95,7 +96,7 @@ bench_start_gateway \
   --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bare/** \
   --relaygate.chains[1].id=bench2 --relaygate.chains[1].family=evm \
   --relaygate.chains[1].upstreams[0].url=http://127.0.0.1:$UPSTREAM_PORT/ \
-  --relaygate.chains[1].upstreams[1].url=http://127.0.0.1:$UPSTREAM2_PORT/ \
+  --relaygate.chains[1].upstreams[1].url=http://127.0.0.1:$UPSTREAM_PORT/second \
   ${GATEWAY_ARGS:-}
 main_gateway_pid=$gateway_pid
 if [[ " $TARGETS " == *" u "* ]]; then
@@ -143,7 +144,7 @@ rss_of() {
   case "$1" in n) pid=$relay_pid;; c|d|m) pid=$gateway_pid;; u) pid=${no_usage_pid:-};; e) pid=${control_pid:-};; *) pid="";; esac
   [ -n "$pid" ] && awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" || echo "–"
 }
-conns() { echo $(( $(curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns") + $(curl -fs "http://127.0.0.1:$UPSTREAM2_PORT/__conns") )); }
+conns() { curl -fs "http://127.0.0.1:$UPSTREAM_PORT/__conns"; }
 
 echo "warming up the JVM targets (JIT, ${WARMUP} s each) ..."
 for t in n c d e u m; do
