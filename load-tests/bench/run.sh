@@ -183,6 +183,11 @@ col() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$r
 range() { awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$2==c && $3==t {print $k}' "$raw" | spread; }
 cost() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.1f", 100*(1-x/y); else print "–" }'; }
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.2f", x/y; else print "–" }'; }
+# The cost of $2 against $3 at $1 connections in each round (the two ran minutes apart at most, on the same machine load).
+per_round() {
+  awk -F'\t' -v c="$1" -v x="$2" -v y="$3" '$2==c && $3==x {a[$1]=$4} $2==c && $3==y {b[$1]=$4}
+    $1 > last {last = $1} END {for (r = 1; r <= last; r++) if (b[r] > 0) printf "%s%.1f", (n++ ? ", " : ""), 100*(1-a[r]/b[r])}' "$raw"
+}
 has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
 {
   echo "# Gateway benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -216,7 +221,7 @@ has() { case " $TARGETS " in *" $1 "*) return 0;; esac; return 1; }
     fi
     if has d && has u && has e; then
       # (e) and (u) each serve one route; (d)'s gateway also serves (c) and (m), whose code shares its JIT profile.
-      echo "Usage recording: (e), usage on, at $(ratio "$(col "$c" e 4)" "$(col "$c" u 4)")× (u), usage off (cost $(cost "$(col "$c" e 4)" "$(col "$c" u 4)") %): two gateways that each serve this one route. (d), the same build and route on the gateway that also serves (c) and (m), differs from (e) by $(awk -v d="$(col "$c" d 4)" -v e="$(col "$c" e 4)" 'BEGIN {x = d - e; if (x < 0) x = -x; printf "%.1f", 200 * x / (d + e)}') %."
+      echo "Usage recording: (e), usage on, at $(ratio "$(col "$c" e 4)" "$(col "$c" u 4)")× (u), usage off (cost $(cost "$(col "$c" e 4)" "$(col "$c" u 4)") %; round by round: $(per_round "$c" e u) %): two gateways that each serve this one route. (d), the same build and route on the gateway that also serves (c) and (m), differs from (e) by $(awk -v d="$(col "$c" d 4)" -v e="$(col "$c" e 4)" 'BEGIN {x = d - e; if (x < 0) x = -x; printf "%.1f", 200 * x / (d + e)}') %."
       echo
     elif has d && has u; then
       echo "Usage recording: (d) at $(ratio "$(col "$c" d 4)" "$(col "$c" u 4)")× (u), the same path with usage off (cost $(cost "$(col "$c" d 4)" "$(col "$c" u 4)") %)."
