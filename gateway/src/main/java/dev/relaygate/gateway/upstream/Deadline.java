@@ -14,14 +14,6 @@ import reactor.core.publisher.Mono;
  */
 final class Deadline {
 
-    private static final TimeoutException PASSED = new TimeoutException("deadline passed") {
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    };
-
     private Deadline() {
     }
 
@@ -32,7 +24,7 @@ final class Deadline {
             Disposable timer = timers.schedule(() -> {
                 if (ended.compareAndSet(false, true)) {
                     running.dispose();
-                    sink.error(PASSED);
+                    sink.error(new DeadlinePassed());
                 }
             }, nanos);
             sink.onCancel(() -> {
@@ -56,5 +48,18 @@ final class Deadline {
                 }
             }));
         });
+    }
+
+    /** The deadline passed: an expected end of a slow call, so no stack trace is taken. */
+    private static final class DeadlinePassed extends TimeoutException {
+
+        DeadlinePassed() {
+            super("deadline passed");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 }
