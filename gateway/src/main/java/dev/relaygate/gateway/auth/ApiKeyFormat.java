@@ -26,7 +26,10 @@ public final class ApiKeyFormat {
     private ApiKeyFormat() {
     }
 
-    /** Whether {@code key} has the right prefix, length, alphabet and checksum. */
+    /**
+     * Whether {@code key} has the right prefix, length, alphabet and checksum. Asked on every request, so it
+     * allocates nothing: the checksum is computed over the characters and compared digit by digit.
+     */
     public static boolean isWellFormed(String key) {
         if (key == null || key.length() != LENGTH || !key.startsWith(PREFIX)) {
             return false;
@@ -38,14 +41,41 @@ public final class ApiKeyFormat {
         }
         int body = LENGTH - CHECKSUM_LENGTH;
         CRC32 crc = new CRC32();
-        crc.update(key.substring(0, body).getBytes(StandardCharsets.US_ASCII));
-        return base62(crc.getValue()).equals(key.substring(body));
+        for (int i = 0; i < body; i++) {
+            // The alphabet is ASCII: each character is its own byte, as in the control plane's US-ASCII encoding.
+            crc.update(key.charAt(i));
+        }
+        long value = crc.getValue();
+        for (int i = LENGTH - 1; i >= body; i--) {
+            if (key.charAt(i) != ALPHABET.charAt((int) (value % 62))) {
+                return false;
+            }
+            value /= 62;
+        }
+        return true;
     }
 
     /** The lowercase hex SHA-256 of the key, the only form in which a key is looked up or stored. */
     public static String sha256Hex(String key) {
-        return HexFormat.of().formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
+        return HEX.formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
     }
+
+    /**
+     * Whether two hashes in hex are equal, in time that does not depend on where they differ (as
+     * {@link MessageDigest#isEqual}), without copying them.
+     */
+    static boolean sameHash(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        int difference = 0;
+        for (int i = 0; i < a.length(); i++) {
+            difference |= a.charAt(i) ^ b.charAt(i);
+        }
+        return difference == 0;
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
 
     /** One digest per thread: looking one up per call (a provider search) cost more than the hashing. */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
@@ -56,13 +86,4 @@ public final class ApiKeyFormat {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     });
-
-    private static String base62(long value) {
-        char[] digits = new char[CHECKSUM_LENGTH];
-        for (int i = CHECKSUM_LENGTH - 1; i >= 0; i--) {
-            digits[i] = ALPHABET.charAt((int) (value % 62));
-            value /= 62;
-        }
-        return new String(digits);
-    }
 }

@@ -1,7 +1,5 @@
 package dev.relaygate.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 
 import reactor.core.publisher.Mono;
@@ -60,7 +58,6 @@ public final class KeyResolver {
     }
 
     private static boolean matches(KeySnapshot snapshot, String hash) {
-        return snapshot.hash() != null && MessageDigest.isEqual(snapshot.hash().getBytes(StandardCharsets.US_ASCII),
-                hash.getBytes(StandardCharsets.US_ASCII));
+        return snapshot.hash() != null && ApiKeyFormat.sameHash(snapshot.hash(), hash);
     }
 }

@@ -2,6 +2,7 @@ package dev.relaygate.gateway.auth;
 
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -34,5 +35,27 @@ class ApiKeyFormatTest {
     @MethodSource("invalidVectors")
     void refusesEveryInvalidVector(JsonNode vector) {
         assertThat(ApiKeyFormat.isWellFormed(vector.get("key").asString())).as(vector.get("why").asString()).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("validVectors")
+    void refusesTheKeyWithAnyOneChecksumCharacterChanged(JsonNode vector) {
+        String key = vector.get("key").asString();
+        for (int i = ApiKeyFormat.LENGTH - ApiKeyFormat.CHECKSUM_LENGTH; i < ApiKeyFormat.LENGTH; i++) {
+            char changed = key.charAt(i) == 'a' ? 'b' : 'a';
+            String typo = key.substring(0, i) + changed + key.substring(i + 1);
+
+            assertThat(ApiKeyFormat.isWellFormed(typo)).as("checksum character %d changed", i).isFalse();
+        }
+    }
+
+    @Test
+    void comparesHashesWhereverTheyDiffer() {
+        String hash = ApiKeyFormat.sha256Hex("rgk_any");
+
+        assertThat(ApiKeyFormat.sameHash(hash, new String(hash.toCharArray()))).isTrue();
+        assertThat(ApiKeyFormat.sameHash(hash, (hash.charAt(0) == '0' ? "1" : "0") + hash.substring(1))).isFalse();
+        assertThat(ApiKeyFormat.sameHash(hash, hash.substring(0, 63) + (hash.charAt(63) == '0' ? '1' : '0'))).isFalse();
+        assertThat(ApiKeyFormat.sameHash(hash, hash.substring(1))).isFalse();
     }
 }
