@@ -61,6 +61,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final Cache<String, QuotaTally> tallies;
     private final LocalFallbackBuckets fallback;
     private final RefusalMemo refusals;
+    private final BucketNames bucketNames = new BucketNames();
     private final TimeMeter clock;
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final AtomicReference<Disposable> probe = new AtomicReference<>();
@@ -124,7 +125,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             }
             admission = new Admission(tally, monthlyComputeUnits, keyCaps, cost, nowMillis);
         }
-        String organizationBucket = RateLimitKeys.organization(organizationId, policy);
+        String organizationBucket = bucketNames.organization(organizationId, policy);
         if (!keyCaps.hasRate()) {
             return bucket(organizationBucket, policy, admission, cost);
         }
