@@ -3,7 +3,6 @@ package dev.relaygate.gateway.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.zip.CRC32;
 
 /**
@@ -55,27 +54,10 @@ public final class ApiKeyFormat {
         return true;
     }
 
-    /** The lowercase hex SHA-256 of the key, the only form in which a key is looked up or stored. */
-    public static String sha256Hex(String key) {
-        return HEX.formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
+    /** The SHA-256 of the key, the only form in which a key is looked up or stored. */
+    public static KeyHash hash(String key) {
+        return KeyHash.of(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
     }
-
-    /**
-     * Whether two hashes in hex are equal, in time that does not depend on where they differ (as
-     * {@link MessageDigest#isEqual}), without copying them.
-     */
-    static boolean sameHash(String a, String b) {
-        if (a.length() != b.length()) {
-            return false;
-        }
-        int difference = 0;
-        for (int i = 0; i < a.length(); i++) {
-            difference |= a.charAt(i) ^ b.charAt(i);
-        }
-        return difference == 0;
-    }
-
-    private static final HexFormat HEX = HexFormat.of();
 
     /** One digest per thread: looking one up per call (a provider search) cost more than the hashing. */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {

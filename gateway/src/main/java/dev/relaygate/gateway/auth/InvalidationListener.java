@@ -39,9 +39,9 @@ public final class InvalidationListener implements SmartLifecycle {
 
     private final RedisConnections redis;
 
-    private final SnapshotCache<KeySnapshot> keys;
+    private final SnapshotCache<KeyHash, KeySnapshot> keys;
 
-    private final SnapshotCache<PlanSnapshot> plans;
+    private final SnapshotCache<String, PlanSnapshot> plans;
 
     private final JsonMapper json;
 
@@ -51,8 +51,8 @@ public final class InvalidationListener implements SmartLifecycle {
 
     private volatile StatefulRedisPubSubConnection<String, String> connection;
 
-    public InvalidationListener(RedisConnections redis, SnapshotCache<KeySnapshot> keys,
-            SnapshotCache<PlanSnapshot> plans, JsonMapper json) {
+    public InvalidationListener(RedisConnections redis, SnapshotCache<KeyHash, KeySnapshot> keys,
+            SnapshotCache<String, PlanSnapshot> plans, JsonMapper json) {
         this.redis = redis;
         this.keys = keys;
         this.plans = plans;
@@ -113,8 +113,16 @@ public final class InvalidationListener implements SmartLifecycle {
         }
         switch (String.valueOf(invalidation.kind())) {
             case "key" -> {
-                keys.invalidate(invalidation.id(), invalidation.version());
-                watchers.forEach(watcher -> watcher.keyChanged(invalidation.id()));
+                KeyHash hash;
+                try {
+                    hash = KeyHash.parse(invalidation.id());
+                }
+                catch (IllegalArgumentException notAHash) {
+                    log.warn("Ignoring a key invalidation on {} whose id is not a key hash", CHANNEL);
+                    return;
+                }
+                keys.invalidate(hash, invalidation.version());
+                watchers.forEach(watcher -> watcher.keyChanged(hash));
             }
             case "plan" -> {
                 plans.invalidate(invalidation.id(), invalidation.version());

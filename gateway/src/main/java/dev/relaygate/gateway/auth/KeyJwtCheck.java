@@ -25,7 +25,7 @@ public final class KeyJwtCheck {
         if (!key.policy().jwtRequired()) {
             return true;
         }
-        Optional<KeyJwtKeys> keys = parsedKeys.get(key.hash() + ':' + key.version(), ignored -> parse(key));
+        Optional<KeyJwtKeys> keys = parsedKeys.get(key.keyId() + ':' + key.version(), ignored -> parse(key));
         return keys.isPresent() && verifier.verify(keys.get(), token).isAccepted();
     }
 

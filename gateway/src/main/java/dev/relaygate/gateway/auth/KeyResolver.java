@@ -10,13 +10,13 @@ import reactor.core.publisher.Mono;
  */
 public final class KeyResolver {
 
-    private final SnapshotCache<KeySnapshot> keys;
+    private final SnapshotCache<KeyHash, KeySnapshot> keys;
 
-    private final SnapshotCache<PlanSnapshot> plans;
+    private final SnapshotCache<String, PlanSnapshot> plans;
 
     private final Clock clock;
 
-    public KeyResolver(SnapshotCache<KeySnapshot> keys, SnapshotCache<PlanSnapshot> plans, Clock clock) {
+    public KeyResolver(SnapshotCache<KeyHash, KeySnapshot> keys, SnapshotCache<String, PlanSnapshot> plans, Clock clock) {
         this.keys = keys;
         this.plans = plans;
         this.clock = clock;
@@ -31,7 +31,7 @@ public final class KeyResolver {
         if (!ApiKeyFormat.isWellFormed(presented)) {
             return Mono.empty();
         }
-        String hash = ApiKeyFormat.sha256Hex(presented);
+        KeyHash hash = ApiKeyFormat.hash(presented);
         return keys.find(hash)
             .filter(snapshot -> matches(snapshot, hash))
             .filter(snapshot -> snapshot.usableAt(clock.instant()))
@@ -48,7 +48,7 @@ public final class KeyResolver {
         if (!ApiKeyFormat.isWellFormed(presented)) {
             return null;
         }
-        String hash = ApiKeyFormat.sha256Hex(presented);
+        KeyHash hash = ApiKeyFormat.hash(presented);
         KeySnapshot key = keys.cached(hash);
         if (key == null || !matches(key, hash) || !key.usableAt(clock.instant())) {
             return null;
@@ -57,7 +57,7 @@ public final class KeyResolver {
         return plan == null ? null : new ResolvedKey(key, plan);
     }
 
-    private static boolean matches(KeySnapshot snapshot, String hash) {
-        return snapshot.hash() != null && ApiKeyFormat.sameHash(snapshot.hash(), hash);
+    private static boolean matches(KeySnapshot snapshot, KeyHash hash) {
+        return hash.equals(snapshot.hash());
     }
 }

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 public record KeySnapshot(
         int schema,
         String keyId,
-        String hash,
+        KeyHash hash,
         String organizationId,
         String planId,
         String status,
@@ -34,10 +34,10 @@ public record KeySnapshot(
     }
 
     /**
-     * This snapshot holding {@code hash} as its hash: the cache passes the very string it keys the snapshot by, so
-     * the 64 characters are held once per key, not twice.
+     * This snapshot holding {@code hash} as its hash: the cache passes the very object it keys the snapshot by, so
+     * the hash is held once per key, not twice.
      */
-    public KeySnapshot withHash(String hash) {
+    public KeySnapshot withHash(KeyHash hash) {
         return hash.equals(this.hash) ? new KeySnapshot(schema, keyId, hash, organizationId, planId, status, expiresAt,
                 version, policy) : this;
     }

@@ -22,14 +22,16 @@ import dev.relaygate.gateway.config.KeyCacheProperties;
  * refresh fails (Redis and control plane unreachable), kept: a key already seen keeps working through an
  * outage. Absent ids are remembered for {@code negativeTimeToLive}.
  *
+ * @param <K> the id type: the {@link KeyHash} of a key, the id of a plan; its {@code toString()} is the id the
+ *     {@link SnapshotSource} loads by
  * @param <T> the snapshot type
  */
-public final class SnapshotCache<T> {
+public final class SnapshotCache<K, T> {
 
     /** A found snapshot outlives a failed refresh this much longer than its time to live. */
     private static final Duration STALE_GRACE = Duration.ofHours(1);
 
-    private final AsyncLoadingCache<String, Optional<T>> cache;
+    private final AsyncLoadingCache<K, Optional<T>> cache;
 
     private final ToLongFunction<T> version;
 
@@ -41,7 +43,7 @@ public final class SnapshotCache<T> {
      * @param compact applied to each loaded snapshot with the id it is cached under, to share memory with the id
      */
     public SnapshotCache(SnapshotSource<T> source, KeyCacheProperties properties, ToLongFunction<T> version,
-            BiFunction<String, T, T> compact) {
+            BiFunction<K, T, T> compact) {
         this.version = version;
         long found = properties.timeToLive().plus(STALE_GRACE).toNanos();
         long absent = properties.negativeTimeToLive().toNanos();
@@ -50,19 +52,19 @@ public final class SnapshotCache<T> {
             .maximumSize(properties.maximumSize())
             .recordStats()
             .refreshAfterWrite(properties.timeToLive())
-            .expireAfter(new Expiry<String, Optional<T>>() {
+            .expireAfter(new Expiry<K, Optional<T>>() {
                 @Override
-                public long expireAfterCreate(String id, Optional<T> value, long now) {
+                public long expireAfterCreate(K id, Optional<T> value, long now) {
                     return value.isPresent() ? found : absent;
                 }
 
                 @Override
-                public long expireAfterUpdate(String id, Optional<T> value, long now, long remaining) {
+                public long expireAfterUpdate(K id, Optional<T> value, long now, long remaining) {
                     return value.isPresent() ? found : absent;
                 }
 
                 @Override
-                public long expireAfterRead(String id, Optional<T> value, long now, long remaining) {
+                public long expireAfterRead(K id, Optional<T> value, long now, long remaining) {
                     return remaining;
                 }
             })
@@ -70,7 +72,7 @@ public final class SnapshotCache<T> {
                 // A plain future rather than Mono#toFuture: it is kept for as long as the entry is (up to 100,000 of
                 // them), and Reactor's keeps a subscription reference beside the value.
                 CompletableFuture<Optional<T>> loaded = new CompletableFuture<>();
-                source.load(id)
+                source.load(id.toString())
                     .map(snapshot -> Optional.of(compact.apply(id, snapshot)))
                     .defaultIfEmpty(Optional.empty())
                     .subscribe(loaded::complete, loaded::completeExceptionally);
@@ -87,7 +89,7 @@ public final class SnapshotCache<T> {
     }
 
     /** The snapshot for {@code id}, empty when none exists; an error when it cannot be known now. */
-    public Mono<T> find(String id) {
+    public Mono<T> find(K id) {
         return Mono.fromFuture(cache.get(id), true).flatMap(Mono::justOrEmpty);
     }
 
@@ -96,7 +98,7 @@ public final class SnapshotCache<T> {
      * is not known at once (being loaded, absent, failed), in which case {@link #find} answers. Starts a load on a
      * miss, as {@link #find} would.
      */
-    public T cached(String id) {
+    public T cached(K id) {
         CompletableFuture<Optional<T>> entry = cache.getIfPresent(id);
         if (entry == null) {
             cache.get(id);
@@ -112,7 +114,7 @@ public final class SnapshotCache<T> {
      * Forgets {@code id} unless the cached snapshot is already at {@code changedVersion} or newer (an
      * announcement can arrive after a fresher read).
      */
-    public void invalidate(String id, long changedVersion) {
+    public void invalidate(K id, long changedVersion) {
         CompletableFuture<Optional<T>> cached = cache.getIfPresent(id);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
             Optional<T> snapshot = cached.join();

@@ -8,7 +8,7 @@ package dev.relaygate.gateway.auth;
 public interface SnapshotChanges {
 
     /** The key snapshot of SHA-256 {@code hash} changed (revoked, expired, policy or plan edited). */
-    void keyChanged(String hash);
+    void keyChanged(KeyHash hash);
 
     /** Plan {@code planId} changed. */
     void planChanged(String planId);

@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.relaygate.gateway.auth.InvalidationListener;
 import dev.relaygate.gateway.auth.KeyJwtCheck;
 import dev.relaygate.gateway.auth.KeyJwtVerifier;
+import dev.relaygate.gateway.auth.KeyHash;
 import dev.relaygate.gateway.auth.KeyPolicy;
 import dev.relaygate.gateway.auth.KeyResolver;
 import dev.relaygate.gateway.auth.KeySnapshot;
@@ -96,9 +97,9 @@ class HotPathConfiguration {
     }
 
     @Bean
-    SnapshotCache<KeySnapshot> keySnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
+    SnapshotCache<KeyHash, KeySnapshot> keySnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
             ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json, MeterRegistry meters) {
-        SnapshotCache<KeySnapshot> keys = new SnapshotCache<>(new SnapshotSource<>(redis, "rg:key:",
+        SnapshotCache<KeyHash, KeySnapshot> keys = new SnapshotCache<>(new SnapshotSource<>(redis, "rg:key:",
                 controlPlaneHttpClient, controlPlane, "/internal/v1/key-snapshots/", json, KeySnapshot.class), cache,
                 KeySnapshot::version, (hash, snapshot) -> snapshot.withHash(hash));
         keys.bindTo(meters, "relaygate.keys");
@@ -106,9 +107,9 @@ class HotPathConfiguration {
     }
 
     @Bean
-    SnapshotCache<PlanSnapshot> planSnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
+    SnapshotCache<String, PlanSnapshot> planSnapshots(RedisConnections redis, HttpClient controlPlaneHttpClient,
             ControlPlaneProperties controlPlane, KeyCacheProperties cache, JsonMapper json, MeterRegistry meters) {
-        SnapshotCache<PlanSnapshot> plans = new SnapshotCache<>(new SnapshotSource<>(redis, "rg:plan:",
+        SnapshotCache<String, PlanSnapshot> plans = new SnapshotCache<>(new SnapshotSource<>(redis, "rg:plan:",
                 controlPlaneHttpClient, controlPlane, "/internal/v1/plan-snapshots/", json, PlanSnapshot.class), cache,
                 PlanSnapshot::version);
         plans.bindTo(meters, "relaygate.plans");
@@ -116,13 +117,13 @@ class HotPathConfiguration {
     }
 
     @Bean
-    InvalidationListener invalidationListener(RedisConnections redis, SnapshotCache<KeySnapshot> keySnapshots,
-            SnapshotCache<PlanSnapshot> planSnapshots, JsonMapper json) {
+    InvalidationListener invalidationListener(RedisConnections redis, SnapshotCache<KeyHash, KeySnapshot> keySnapshots,
+            SnapshotCache<String, PlanSnapshot> planSnapshots, JsonMapper json) {
         return new InvalidationListener(redis, keySnapshots, planSnapshots, json);
     }
 
     @Bean
-    KeyResolver keyResolver(SnapshotCache<KeySnapshot> keySnapshots, SnapshotCache<PlanSnapshot> planSnapshots,
+    KeyResolver keyResolver(SnapshotCache<KeyHash, KeySnapshot> keySnapshots, SnapshotCache<String, PlanSnapshot> planSnapshots,
             Clock clock) {
         return new KeyResolver(keySnapshots, planSnapshots, clock);
     }

@@ -24,6 +24,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 
+import dev.relaygate.gateway.auth.KeyHash;
 import dev.relaygate.gateway.auth.SnapshotChanges;
 import dev.relaygate.gateway.jsonrpc.JsonRpcErrorCode;
 import dev.relaygate.gateway.jsonrpc.JsonRpcId;
@@ -202,7 +203,7 @@ final class SocketSessions implements SnapshotChanges, AutoCloseable {
     }
 
     @Override
-    public void keyChanged(String hash) {
+    public void keyChanged(KeyHash hash) {
         for (SocketSession session : open) {
             if (hash.equals(session.key().key().hash())) {
                 session.recheck();

@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import dev.relaygate.gateway.testsupport.Snapshots;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** The key format against the shared test vectors in docs/contracts/key-format.json. */
 class ApiKeyFormatTest {
@@ -28,7 +29,8 @@ class ApiKeyFormatTest {
         String key = vector.get("key").asString();
 
         assertThat(ApiKeyFormat.isWellFormed(key)).isTrue();
-        assertThat(ApiKeyFormat.sha256Hex(key)).isEqualTo(vector.get("sha256").asString());
+        assertThat(ApiKeyFormat.hash(key)).hasToString(vector.get("sha256").asString())
+            .isEqualTo(KeyHash.parse(vector.get("sha256").asString()));
     }
 
     @ParameterizedTest
@@ -50,12 +52,26 @@ class ApiKeyFormatTest {
     }
 
     @Test
-    void comparesHashesWhereverTheyDiffer() {
-        String hash = ApiKeyFormat.sha256Hex("rgk_any");
+    void aKeyHashIsEqualOnlyWithAllItsBytesTheSame() {
+        String hex = ApiKeyFormat.hash("rgk_any").toString();
 
-        assertThat(ApiKeyFormat.sameHash(hash, new String(hash.toCharArray()))).isTrue();
-        assertThat(ApiKeyFormat.sameHash(hash, (hash.charAt(0) == '0' ? "1" : "0") + hash.substring(1))).isFalse();
-        assertThat(ApiKeyFormat.sameHash(hash, hash.substring(0, 63) + (hash.charAt(63) == '0' ? '1' : '0'))).isFalse();
-        assertThat(ApiKeyFormat.sameHash(hash, hash.substring(1))).isFalse();
+        assertThat(KeyHash.parse(hex)).isEqualTo(KeyHash.parse(hex.toUpperCase())).hasSameHashCodeAs(KeyHash.parse(hex));
+        assertThat(KeyHash.parse(flip(hex, 0))).isNotEqualTo(KeyHash.parse(hex));
+        assertThat(KeyHash.parse(flip(hex, 37))).isNotEqualTo(KeyHash.parse(hex));
+        assertThat(KeyHash.parse(flip(hex, 63))).isNotEqualTo(KeyHash.parse(hex));
+    }
+
+    @Test
+    void onlySixtyFourHexDigitsAreAKeyHash() {
+        String hex = ApiKeyFormat.hash("rgk_any").toString();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> KeyHash.parse(hex.substring(1)));
+        assertThatIllegalArgumentException().isThrownBy(() -> KeyHash.parse(hex + "0"));
+        assertThatIllegalArgumentException().isThrownBy(() -> KeyHash.parse("g" + hex.substring(1)));
+        assertThatIllegalArgumentException().isThrownBy(() -> KeyHash.parse(null));
+    }
+
+    private static String flip(String hex, int index) {
+        return hex.substring(0, index) + (hex.charAt(index) == '0' ? '1' : '0') + hex.substring(index + 1);
     }
 }

@@ -92,6 +92,6 @@ class KeyPolicyTest {
     }
 
     private static KeySnapshot key(KeySnapshot.Policy policy) {
-        return new KeySnapshot(1, "k", "h", "o", "p", KeySnapshot.ACTIVE, null, 1, policy);
+        return new KeySnapshot(1, "k", KeyHash.parse("ab".repeat(32)), "o", "p", KeySnapshot.ACTIVE, null, 1, policy);
     }
 }
