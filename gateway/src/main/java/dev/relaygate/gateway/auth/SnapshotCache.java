@@ -1,7 +1,6 @@
 package dev.relaygate.gateway.auth;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.ToLongFunction;
@@ -31,7 +30,13 @@ public final class SnapshotCache<K, T> {
     /** A found snapshot outlives a failed refresh this much longer than its time to live. */
     private static final Duration STALE_GRACE = Duration.ofHours(1);
 
-    private final AsyncLoadingCache<K, Optional<T>> cache;
+    /**
+     * The value cached for an id that has no snapshot (kept for {@code negativeTimeToLive}). Snapshots are cached as
+     * themselves, not in an {@code Optional}: 16 bytes less for each of up to 100,000 keys.
+     */
+    private static final Object ABSENT = new Object();
+
+    private final AsyncLoadingCache<K, Object> cache;
 
     private final ToLongFunction<T> version;
 
@@ -52,29 +57,29 @@ public final class SnapshotCache<K, T> {
             .maximumSize(properties.maximumSize())
             .recordStats()
             .refreshAfterWrite(properties.timeToLive())
-            .expireAfter(new Expiry<K, Optional<T>>() {
+            .expireAfter(new Expiry<K, Object>() {
                 @Override
-                public long expireAfterCreate(K id, Optional<T> value, long now) {
-                    return value.isPresent() ? found : absent;
+                public long expireAfterCreate(K id, Object value, long now) {
+                    return value == ABSENT ? absent : found;
                 }
 
                 @Override
-                public long expireAfterUpdate(K id, Optional<T> value, long now, long remaining) {
-                    return value.isPresent() ? found : absent;
+                public long expireAfterUpdate(K id, Object value, long now, long remaining) {
+                    return value == ABSENT ? absent : found;
                 }
 
                 @Override
-                public long expireAfterRead(K id, Optional<T> value, long now, long remaining) {
+                public long expireAfterRead(K id, Object value, long now, long remaining) {
                     return remaining;
                 }
             })
             .buildAsync((id, executor) -> {
                 // A plain future rather than Mono#toFuture: it is kept for as long as the entry is (up to 100,000 of
                 // them), and Reactor's keeps a subscription reference beside the value.
-                CompletableFuture<Optional<T>> loaded = new CompletableFuture<>();
+                CompletableFuture<Object> loaded = new CompletableFuture<>();
                 source.load(id.toString())
-                    .map(snapshot -> Optional.of(compact.apply(id, snapshot)))
-                    .defaultIfEmpty(Optional.empty())
+                    .<Object>map(snapshot -> compact.apply(id, snapshot))
+                    .defaultIfEmpty(ABSENT)
                     .subscribe(loaded::complete, loaded::completeExceptionally);
                 return loaded;
             });
@@ -90,7 +95,8 @@ public final class SnapshotCache<K, T> {
 
     /** The snapshot for {@code id}, empty when none exists; an error when it cannot be known now. */
     public Mono<T> find(K id) {
-        return Mono.fromFuture(cache.get(id), true).flatMap(Mono::justOrEmpty);
+        return Mono.fromFuture(cache.get(id), true)
+            .flatMap(value -> value == ABSENT ? Mono.empty() : Mono.just(cast(value)));
     }
 
     /**
@@ -99,13 +105,14 @@ public final class SnapshotCache<K, T> {
      * miss, as {@link #find} would.
      */
     public T cached(K id) {
-        CompletableFuture<Optional<T>> entry = cache.getIfPresent(id);
+        CompletableFuture<Object> entry = cache.getIfPresent(id);
         if (entry == null) {
             cache.get(id);
             return null;
         }
         if (entry.isDone() && !entry.isCompletedExceptionally()) {
-            return entry.getNow(Optional.empty()).orElse(null);
+            Object value = entry.getNow(ABSENT);
+            return value == ABSENT ? null : cast(value);
         }
         return null;
     }
@@ -115,14 +122,20 @@ public final class SnapshotCache<K, T> {
      * announcement can arrive after a fresher read).
      */
     public void invalidate(K id, long changedVersion) {
-        CompletableFuture<Optional<T>> cached = cache.getIfPresent(id);
+        CompletableFuture<Object> cached = cache.getIfPresent(id);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-            Optional<T> snapshot = cached.join();
-            if (snapshot.isPresent() && version.applyAsLong(snapshot.get()) >= changedVersion) {
+            Object snapshot = cached.join();
+            if (snapshot != ABSENT && version.applyAsLong(cast(snapshot)) >= changedVersion) {
                 return;
             }
         }
         cache.synchronous().invalidate(id);
+    }
+
+    /** A cached value that is not {@link #ABSENT}: a snapshot, as loaded. */
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
     }
 
     /**

@@ -62,6 +62,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final LocalFallbackBuckets fallback;
     private final RefusalMemo refusals;
     private final BucketNames bucketNames = new BucketNames();
+    /** One configuration per bucket shape, shared by the buckets of every organization on that plan. */
+    private final Cache<RateLimitPolicy, BucketConfiguration> configurations =
+        Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000).build();
     private final TimeMeter clock;
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final AtomicReference<Disposable> probe = new AtomicReference<>();
@@ -209,7 +212,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      */
     private AsyncBucketProxy proxy(String bucket, RateLimitPolicy policy, Admission admission) {
         BucketHandle handle = proxies.get(bucket, name -> {
-            BucketConfiguration configuration = BucketShapes.configuration(policy, 1);
+            BucketConfiguration configuration =
+                configurations.get(policy, shape -> BucketShapes.configuration(shape, 1));
             return new BucketHandle(proxyManager.builder()
                 .withOptimization(optimization(policy))
                 .build(name, () -> CompletableFuture.completedFuture(configuration)));
