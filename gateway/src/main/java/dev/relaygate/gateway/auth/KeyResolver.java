@@ -16,7 +16,8 @@ public final class KeyResolver {
 
     private final Clock clock;
 
-    public KeyResolver(SnapshotCache<KeyHash, KeySnapshot> keys, SnapshotCache<String, PlanSnapshot> plans, Clock clock) {
+    public KeyResolver(SnapshotCache<KeyHash, KeySnapshot> keys, SnapshotCache<String, PlanSnapshot> plans,
+            Clock clock) {
         this.keys = keys;
         this.plans = plans;
         this.clock = clock;

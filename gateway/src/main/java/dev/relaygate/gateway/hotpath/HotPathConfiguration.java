@@ -13,9 +13,9 @@ import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.relaygate.gateway.auth.InvalidationListener;
+import dev.relaygate.gateway.auth.KeyHash;
 import dev.relaygate.gateway.auth.KeyJwtCheck;
 import dev.relaygate.gateway.auth.KeyJwtVerifier;
-import dev.relaygate.gateway.auth.KeyHash;
 import dev.relaygate.gateway.auth.KeyPolicy;
 import dev.relaygate.gateway.auth.KeyResolver;
 import dev.relaygate.gateway.auth.KeySnapshot;
@@ -117,14 +117,15 @@ class HotPathConfiguration {
     }
 
     @Bean
-    InvalidationListener invalidationListener(RedisConnections redis, SnapshotCache<KeyHash, KeySnapshot> keySnapshots,
-            SnapshotCache<String, PlanSnapshot> planSnapshots, JsonMapper json) {
+    InvalidationListener invalidationListener(RedisConnections redis,
+            SnapshotCache<KeyHash, KeySnapshot> keySnapshots, SnapshotCache<String, PlanSnapshot> planSnapshots,
+            JsonMapper json) {
         return new InvalidationListener(redis, keySnapshots, planSnapshots, json);
     }
 
     @Bean
-    KeyResolver keyResolver(SnapshotCache<KeyHash, KeySnapshot> keySnapshots, SnapshotCache<String, PlanSnapshot> planSnapshots,
-            Clock clock) {
+    KeyResolver keyResolver(SnapshotCache<KeyHash, KeySnapshot> keySnapshots,
+            SnapshotCache<String, PlanSnapshot> planSnapshots, Clock clock) {
         return new KeyResolver(keySnapshots, planSnapshots, clock);
     }
 

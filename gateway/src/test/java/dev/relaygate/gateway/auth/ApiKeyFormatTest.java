@@ -55,7 +55,8 @@ class ApiKeyFormatTest {
     void aKeyHashIsEqualOnlyWithAllItsBytesTheSame() {
         String hex = ApiKeyFormat.hash("rgk_any").toString();
 
-        assertThat(KeyHash.parse(hex)).isEqualTo(KeyHash.parse(hex.toUpperCase())).hasSameHashCodeAs(KeyHash.parse(hex));
+        assertThat(KeyHash.parse(hex)).isEqualTo(KeyHash.parse(hex.toUpperCase()))
+            .hasSameHashCodeAs(KeyHash.parse(hex));
         assertThat(KeyHash.parse(flip(hex, 0))).isNotEqualTo(KeyHash.parse(hex));
         assertThat(KeyHash.parse(flip(hex, 37))).isNotEqualTo(KeyHash.parse(hex));
         assertThat(KeyHash.parse(flip(hex, 63))).isNotEqualTo(KeyHash.parse(hex));
