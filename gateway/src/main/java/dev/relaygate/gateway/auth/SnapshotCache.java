@@ -95,8 +95,7 @@ public final class SnapshotCache<K, T> {
 
     /** The snapshot for {@code id}, empty when none exists; an error when it cannot be known now. */
     public Mono<T> find(K id) {
-        return Mono.fromFuture(cache.get(id), true)
-            .flatMap(value -> value == ABSENT ? Mono.empty() : Mono.just(cast(value)));
+        return Mono.fromFuture(cache.get(id), true).flatMap(value -> Mono.justOrEmpty(snapshot(value)));
     }
 
     /**
@@ -111,8 +110,7 @@ public final class SnapshotCache<K, T> {
             return null;
         }
         if (entry.isDone() && !entry.isCompletedExceptionally()) {
-            Object value = entry.getNow(ABSENT);
-            return value == ABSENT ? null : cast(value);
+            return snapshot(entry.getNow(ABSENT));
         }
         return null;
     }
@@ -124,18 +122,18 @@ public final class SnapshotCache<K, T> {
     public void invalidate(K id, long changedVersion) {
         CompletableFuture<Object> cached = cache.getIfPresent(id);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-            Object snapshot = cached.join();
-            if (snapshot != ABSENT && version.applyAsLong(cast(snapshot)) >= changedVersion) {
+            T snapshot = snapshot(cached.join());
+            if (snapshot != null && version.applyAsLong(snapshot) >= changedVersion) {
                 return;
             }
         }
         cache.synchronous().invalidate(id);
     }
 
-    /** A cached value that is not {@link #ABSENT}: a snapshot, as loaded. */
+    /** The snapshot a cached value holds; {@code null} for {@link #ABSENT}. */
     @SuppressWarnings("unchecked")
-    private static <T> T cast(Object value) {
-        return (T) value;
+    private T snapshot(Object value) {
+        return value == ABSENT ? null : (T) value;
     }
 
     /**
