@@ -1,6 +1,6 @@
 # Shared by run.sh and keys.sh (sourced): building and starting what every gateway benchmark needs, on loopback.
 # The caller sets root, work (a temporary folder), pids (an array, killed on exit), REFERENCES, GATEWAY_JAVA_OPTS and
-# the ports UPSTREAM_PORT, REDIS_PORT, GATEWAY_PORT, GATEWAY_MANAGEMENT_PORT.
+# the ports UPSTREAM_PORT, REDIS_PORT, GATEWAY_PORT, GATEWAY_MANAGEMENT_PORT (and RELAY_PORT for the relay).
 
 # Builds the gateway unless SKIP_BUILD=1; sets jar.
 bench_build_gateway() {
@@ -20,6 +20,24 @@ bench_start_upstream() {
   fi
   "$work/upstream" -addr "127.0.0.1:$port" > "$work/upstream-$port.log" 2>&1 &
   pids+=($!)
+}
+
+# Builds (from a copy, like the upstream) and starts the plain Reactor Netty relay of REFERENCES, the JVM ceiling for a
+# relay, on RELAY_PORT in front of the upstream on UPSTREAM_PORT; sets relay_pid.
+bench_start_relay() {
+  cp -r "$REFERENCES/netty-relay" "$work/netty-relay"
+  ./mvnw -B -q -ntp -f "$work/netty-relay/pom.xml" -DskipTests package
+  local relay_jar
+  relay_jar=$(ls "$work"/netty-relay/target/netty-relay-*.jar | grep -v original | head -1)
+  "$JAVA_HOME/bin/java" -Dupstream="http://127.0.0.1:$UPSTREAM_PORT/" -Dport="$RELAY_PORT" -jar "$relay_jar" \
+    > "$work/relay.log" 2>&1 &
+  relay_pid=$!
+  pids+=($relay_pid)
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$RELAY_PORT/" && return 0
+    sleep 0.2
+  done
+  echo "the Netty relay did not start:"; tail -20 "$work/relay.log"; exit 1
 }
 
 # Starts a throw-away Redis and publishes a plan whose limits no benchmark reaches; sets plan.

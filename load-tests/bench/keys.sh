@@ -9,8 +9,11 @@
 #   4. cold: wrk sends each request with a key the gateway has not seen (keys.lua), so every request is a key-cache
 #      miss (a Redis GET) and, for the first ORGANIZATIONS keys, a new organization bucket;
 #   5. fills the cache with every key, then warm: the same rotation over keys that are all cached;
-#   6. memory: the gateway's RSS, and its live heap after a full GC, with all KEYS keys cached.
-# Needs wrk, redis-server, golang-go (the upstream of ../shared/bench). Writes load-tests/results/keys-<date>.md.
+#   6. memory: the gateway's RSS, and its live heap after a full GC, with all KEYS keys cached;
+#   beside it, in the same run, the plain Reactor Netty relay of ../shared/bench (the JVM ceiling for a relay) under
+#   the same one-key load, as the reference for the warm rates.
+# Needs wrk, redis-server, golang-go (the upstream and the relay of ../shared/bench). Writes
+# load-tests/results/keys-<date>.md.
 # Environment: KEYS (default 100000), ORGANIZATIONS (default 10000), DURATION (default 10), SKIP_BUILD=1,
 #              WARM_KEYS (default 80000, the second set: 30000 for first misses, the rest to warm the miss path),
 #              WARM_ORGANIZATIONS (default 2000),
@@ -30,6 +33,7 @@ DURATION=${DURATION:-10}
 REFERENCES=${REFERENCES:-$root/../shared/bench}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS-$(grep -v '^#' "$root/deploy/gateway.jvm.options" | xargs)}
 UPSTREAM_PORT=18545
+RELAY_PORT=18095
 GATEWAY_PORT=18080
 GATEWAY_MANAGEMENT_PORT=18082
 REDIS_PORT=16390
@@ -49,6 +53,7 @@ trap cleanup EXIT INT TERM
 . "$here/common.sh"
 bench_build_gateway
 bench_start_upstream
+bench_start_relay
 bench_start_redis
 echo "publishing $KEYS keys over $ORGANIZATIONS organizations ..."
 "$JAVA_HOME/bin/java" "$here/KeySet.java" "$KEYS" "$ORGANIZATIONS" "$plan" "$work/keys.resp" "$work/keys.txt"
@@ -95,6 +100,9 @@ done
 echo "warm: the same rotation, every key cached ..."
 warm=$(KEYS_FILE="$work/rotation.txt" THREADS=2 wrk -t2 -c50 -d"${DURATION}s" --latency -s "$here/keys.lua" "http://127.0.0.1:$GATEWAY_PORT")
 one=$(wrk -t2 -c50 -d"${DURATION}s" --latency -s "$here/post.lua" "http://127.0.0.1:$GATEWAY_PORT/v1/bench/$warm_key")
+echo "the plain Netty relay, same load (20 s of warm-up, then ${DURATION} s) ..."
+wrk -t2 -c50 -d20s -s "$here/post.lua" "http://127.0.0.1:$RELAY_PORT/" > /dev/null
+relay=$(wrk -t2 -c50 -d"${DURATION}s" --latency -s "$here/post.lua" "http://127.0.0.1:$RELAY_PORT/")
 
 rss_mb=$(( $(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status") / 1024 ))
 "$JAVA_HOME/bin/jcmd" "$gateway_pid" GC.run > /dev/null
@@ -110,6 +118,7 @@ rss_after_gc_mb=$(( $(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status") / 10
 cached=$(metric 'cache_size\{cache="relaygate.keys"')
 
 first_rps=$(printf '%s\n' "$first" | rps); cold_rps=$(printf '%s\n' "$cold" | rps); warm_rps=$(printf '%s\n' "$warm" | rps); one_rps=$(printf '%s\n' "$one" | rps)
+relay_rps=$(printf '%s\n' "$relay" | rps)
 stamp=$(date -u +%Y%m%d-%H%M)
 mkdir -p "$root/load-tests/results"
 out="$root/load-tests/results/keys-$stamp.md"
@@ -126,8 +135,9 @@ out="$root/load-tests/results/keys-$stamp.md"
   echo "| cold: every request a new key | $cold_rps | $(printf '%s\n' "$cold" | p99) | $cold_requests requests, all cache misses |"
   echo "| warm: the same rotation, all cached | $warm_rps | $(printf '%s\n' "$warm" | p99) | |"
   echo "| warm: one key | $one_rps | $(printf '%s\n' "$one" | p99) | |"
+  echo "| plain Reactor Netty relay (../shared/bench), same load, same run | $relay_rps | $(printf '%s\n' "$relay" | p99) | reference |"
   echo
-  echo "Cold / warm rotation: $(awk -v c="$cold_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}'); first misses / warm rotation: $(awk -v c="$first_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}')."
+  echo "Cold / warm rotation: $(awk -v c="$cold_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}'); first misses / warm rotation: $(awk -v c="$first_rps" -v w="$warm_rps" 'BEGIN {printf "%.2f", c/w}'); warm one key / Netty relay: $(awk -v c="$one_rps" -v w="$relay_rps" 'BEGIN {printf "%.2f", c/w}')."
   echo
   echo "Memory with $cached keys cached: RSS $rss_mb MB under load, $rss_after_gc_mb MB 6 s after a full GC; live heap after a full GC $((live_kb / 1024)) MB."
   echo

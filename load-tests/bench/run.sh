@@ -68,18 +68,11 @@ trap cleanup EXIT INT TERM
 . "$here/common.sh"
 bench_build_gateway
 bench_start_upstream
-# The reference relay is built from a copy, like the upstream.
-cp -r "$REFERENCES/netty-relay" "$work/netty-relay"
-./mvnw -B -q -ntp -f "$work/netty-relay/pom.xml" -DskipTests package
-relay_jar=$(ls "$work"/netty-relay/target/netty-relay-*.jar | grep -v original | head -1)
 
 sed -e "s#@DIR@#$work#g" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" -e "s#@PROXY_PORT@#$PROXY_PORT#g" \
   "$here/proxy.nginx.conf" > "$work/proxy.conf"
 nginx -p "$work" -c "$work/proxy.conf"
-"$JAVA_HOME/bin/java" -Dupstream="http://127.0.0.1:$UPSTREAM_PORT/" -Dport=$RELAY_PORT -jar "$relay_jar" \
-  > "$work/relay.log" 2>&1 &
-relay_pid=$!
-pids+=($relay_pid)
+bench_start_relay
 
 bench_start_redis
 
