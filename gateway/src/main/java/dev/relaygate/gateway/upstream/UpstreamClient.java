@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,7 +18,10 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -85,10 +90,11 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * As {@link #post(URI, byte[])}, with {@code responseTimeout} (when not {@code null}) in place of the client's:
-     * the longest wait for the answer, or between two of its reads, after the request was sent (a Netty
-     * read-timeout handler on the connection's event loop; fails with {@code ReadTimeoutException}). Cheaper than a
-     * Reactor {@code timeout()}, which schedules on another thread and names itself with a regex on every subscribe.
+     * As {@link #post(URI, byte[])}, with {@code responseTimeout} (when not {@code null}) in place of the configured
+     * one: the longest wait for the answer, or between two of its reads, after the request was sent; fails with
+     * {@code ReadTimeoutException}. Kept by the connection's {@link ResponseDeadline} on its event loop: cheaper than
+     * a Reactor {@code timeout()}, which schedules on another thread and names itself with a regex on every
+     * subscribe, and than Reactor Netty's per-request read-timeout handler.
      */
     public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout) {
         return post(upstream, body, responseTimeout, null);
@@ -98,9 +104,8 @@ public final class UpstreamClient implements AutoCloseable {
     public Mono<UpstreamResponse> post(URI upstream, byte[] body, Duration responseTimeout, Map<String, String> headers) {
         return pool().sender(upstream)
             .send((request, out) -> {
-                if (responseTimeout != null) {
-                    request.responseTimeout(responseTimeout);
-                }
+                Duration timeout = responseTimeout != null ? responseTimeout : properties.responseTimeout();
+                out.withConnection(connection -> armDeadline(connection, request, timeout));
                 request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                 if (headers != null) {
@@ -110,6 +115,24 @@ public final class UpstreamClient implements AutoCloseable {
             })
             .response(this::read)
             .next();
+    }
+
+    /**
+     * Starts the connection's response timeout for the request being sent; on a connection without a
+     * {@link ResponseDeadline} (none is placed when the codec is missing at its set-up), Reactor Netty's own.
+     */
+    private static void armDeadline(Connection connection, HttpClientRequest request, Duration timeout) {
+        Channel channel = connection.channel();
+        ResponseDeadline deadline = ResponseDeadline.of(channel);
+        if (deadline == null) {
+            request.responseTimeout(timeout);
+        }
+        else if (channel.eventLoop().inEventLoop()) {
+            deadline.arm(timeout);
+        }
+        else {
+            channel.eventLoop().execute(() -> deadline.arm(timeout));
+        }
     }
 
     private Mono<UpstreamResponse> read(HttpClientResponse response, ByteBufFlux content) {
@@ -190,7 +213,12 @@ public final class UpstreamClient implements AutoCloseable {
                 .build();
             HttpClient client = HttpClient.create(connections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-                .responseTimeout(properties.responseTimeout())
+                .doOnChannelInit((observer, channel, remoteAddress) -> {
+                    ChannelPipeline pipeline = channel.pipeline();
+                    if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+                        pipeline.addAfter(NettyPipeline.HttpCodec, ResponseDeadline.NAME, new ResponseDeadline());
+                    }
+                })
                 .keepAlive(true)
                 .compress(false);
             this.http = loop == null ? client : client.runOn(loop);
