@@ -1,5 +1,7 @@
 package dev.relaygate.gateway.ratelimit;
 
+import io.netty.util.concurrent.FastThreadLocal;
+
 /**
  * The organization bucket's name ({@link RateLimitKeys#organization}) for a request, built once per organization
  * and bucket shape rather than for every request: each thread keeps the names it built last in a small table, one
@@ -12,7 +14,13 @@ final class BucketNames {
     /** Slots per thread: a power of two. ~100 KB per thread when all are filled. */
     private static final int SLOTS = 512;
 
-    private final ThreadLocal<Slot[]> tables = ThreadLocal.withInitial(() -> new Slot[SLOTS]);
+    /** A Netty {@code FastThreadLocal}: an array index on the event loops (see {@code ApiKeyFormat}'s digest). */
+    private final FastThreadLocal<Slot[]> tables = new FastThreadLocal<>() {
+        @Override
+        protected Slot[] initialValue() {
+            return new Slot[SLOTS];
+        }
+    };
 
     String organization(String organizationId, RateLimitPolicy policy) {
         Slot[] table = tables.get();
