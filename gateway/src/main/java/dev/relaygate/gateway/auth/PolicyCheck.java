@@ -3,7 +3,6 @@ package dev.relaygate.gateway.auth;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
@@ -71,7 +70,7 @@ public final class PolicyCheck {
             return new PolicyDecision.Refused(JsonRpcErrorCode.LIMIT_EXCEEDED,
                     "batch larger than " + plan.maxBatchSize() + " calls on plan " + plan.name(), originAllowed);
         }
-        String family = chain.family().name().toLowerCase(Locale.ROOT);
+        String family = chain.family().tableName();
         if (!envelope.batch()) {
             JsonRpcCall call = envelope.calls().get(0);
             Optional<String> why = policy.refuseMethod(key, plan, family, call.method());

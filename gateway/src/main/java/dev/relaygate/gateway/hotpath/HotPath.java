@@ -147,7 +147,7 @@ public final class HotPath {
      * which could be anything (a key pasted in the wrong field).
      */
     private String methodNames(ChainCatalogue.Chain chain, JsonRpcEnvelope envelope) {
-        String family = chain.family().name().toLowerCase(Locale.ROOT);
+        String family = chain.family().tableName();
         List<String> names = new ArrayList<>(2);
         for (JsonRpcCall call : envelope.calls()) {
             String name = weights.knows(family, call.method()) ? call.method() : OTHER_METHOD;
@@ -305,11 +305,18 @@ public final class HotPath {
         }
         // Each call priced once: the bucket takes the sum, metering charges each call its own weight.
         List<UsageCall> calls = usageCalls(chain, relayed);
-        List<String> methods = new ArrayList<>(calls.size());
+        List<String> methods;
         long cost = 0;
-        for (UsageCall call : calls) {
-            methods.add(call.method());
-            cost = Math.addExact(cost, call.computeUnits());
+        if (calls.size() == 1) {
+            methods = List.of(calls.get(0).method());
+            cost = calls.get(0).computeUnits();
+        }
+        else {
+            methods = new ArrayList<>(calls.size());
+            for (UsageCall call : calls) {
+                methods.add(call.method());
+                cost = Math.addExact(cost, call.computeUnits());
+            }
         }
         Span limitSpan = trace.step(RequestTrace.RATE_LIMIT);
         Mono<RateLimitDecision> decided = limiter.consume(key.key().organizationId(), policyOf(key.plan()),
@@ -489,13 +496,21 @@ public final class HotPath {
 
     /** The relayed calls as metering counts them: method, id (to match a batch answer) and weight. */
     private List<UsageCall> usageCalls(ChainCatalogue.Chain chain, List<JsonRpcCall> relayed) {
-        String family = chain.family().name().toLowerCase(Locale.ROOT);
+        String family = chain.family().tableName();
+        if (relayed.size() == 1) {
+            // Most requests: an immutable list of one, which UsageRecord keeps as it is instead of copying.
+            return List.of(usageCall(family, relayed.get(0)));
+        }
         List<UsageCall> calls = new ArrayList<>(relayed.size());
         for (JsonRpcCall call : relayed) {
-            calls.add(new UsageCall(call.method(), call.notification() ? null : call.id().toString(),
-                    weights.cost(family, call.method())));
+            calls.add(usageCall(family, call));
         }
         return calls;
+    }
+
+    private UsageCall usageCall(String family, JsonRpcCall call) {
+        return new UsageCall(call.method(), call.notification() ? null : call.id().toString(),
+                weights.cost(family, call.method()));
     }
 
     /** The batch's invalid calls, then the calls the policy refused. */

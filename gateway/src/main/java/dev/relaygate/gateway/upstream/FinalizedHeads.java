@@ -3,7 +3,6 @@ package dev.relaygate.gateway.upstream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,7 +87,7 @@ public final class FinalizedHeads implements AutoCloseable {
             }
             List<UpstreamNode> nodes = router.nodes(chain.id());
             AtomicLong head = heads.get(chain.id());
-            String family = chain.family().name().toLowerCase(Locale.ROOT);
+            String family = chain.family().tableName();
             long units = cost.cost(family, List.of("eth_getBlockByNumber"));
             long headUnits = cost.cost(family, List.of("eth_blockNumber"));
             running.add(Flux.interval(java.time.Duration.ZERO, chain.health().interval())

@@ -2,7 +2,6 @@ package dev.relaygate.gateway.upstream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +57,7 @@ final class UpstreamHealthChecks implements AutoCloseable {
         }
         byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":[]}")
             .getBytes(StandardCharsets.UTF_8);
-        long units = cost.cost(chain.family().name().toLowerCase(Locale.ROOT), List.of(method));
+        long units = cost.cost(chain.family().tableName(), List.of(method));
         running.add(Flux.interval(java.time.Duration.ZERO, chain.health().interval())
             .onBackpressureDrop()
             .concatMap(tick -> Flux.fromIterable(nodes)

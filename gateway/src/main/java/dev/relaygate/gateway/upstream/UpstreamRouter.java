@@ -346,7 +346,7 @@ public final class UpstreamRouter implements AutoCloseable {
 
         Route(ChainProperties.Chain chain, MeterRegistry meters, LongSupplier nanoTime, RandomGenerator random) {
             this.chain = chain;
-            this.family = chain.family().name().toLowerCase(Locale.ROOT);
+            this.family = chain.family().tableName();
             List<UpstreamNode> nodes = new ArrayList<>();
             for (int i = 0; i < chain.upstreams().size(); i++) {
                 ChainProperties.Upstream upstream = chain.upstreams().get(i);
