@@ -1,11 +1,16 @@
 package dev.relaygate.gateway.config;
 
+import java.util.Arrays;
+
 import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServer;
 
+import dev.relaygate.gateway.io.ConnectionTimeouts;
 import dev.relaygate.gateway.observability.GatewayErrorHandler;
 import dev.relaygate.gateway.observability.OversizedHeadHandler;
 import dev.relaygate.gateway.observability.ResponseHygieneFilter;
@@ -14,9 +19,27 @@ import dev.relaygate.gateway.observability.ResponseHygieneFilter;
 @Configuration(proxyBeanMethods = false)
 class ServerConfiguration {
 
+    /**
+     * On HTTP/1.1 (the only protocol configured today) the read and idle timeouts are kept by one
+     * {@link ConnectionTimeouts} per connection rather than Reactor Netty's {@code readTimeout} and
+     * {@code idleTimeout}, which change the pipeline four times per request; with any other protocol configured, by
+     * Reactor Netty's. The request timeout is Reactor Netty's (a timer per request, no pipeline change).
+     */
     @Bean
     NettyServerCustomizer slowClientTimeouts(ServerTimeoutProperties timeouts) {
-        return server -> server.readTimeout(timeouts.readTimeout()).requestTimeout(timeouts.requestTimeout());
+        return server -> {
+            HttpServer bounded = server.requestTimeout(timeouts.requestTimeout());
+            if (!Arrays.equals(server.configuration().protocols(), new HttpProtocol[] {HttpProtocol.HTTP11})) {
+                return bounded.readTimeout(timeouts.readTimeout()).idleTimeout(timeouts.idleTimeout());
+            }
+            return bounded.doOnChannelInit((observer, channel, remoteAddress) -> {
+                ChannelPipeline pipeline = channel.pipeline();
+                if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+                    pipeline.addAfter(NettyPipeline.HttpCodec, ConnectionTimeouts.NAME,
+                            new ConnectionTimeouts(timeouts.readTimeout(), timeouts.idleTimeout()));
+                }
+            });
+        };
     }
 
     /**

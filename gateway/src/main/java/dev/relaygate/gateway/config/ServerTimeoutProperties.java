@@ -14,10 +14,12 @@ import dev.relaygate.gateway.validation.PositiveDuration;
  *
  * @param readTimeout longest pause while reading a request (headers or body)
  * @param requestTimeout longest time to receive one whole request
+ * @param idleTimeout a keep-alive connection with no request under way is closed after this long
  */
 @Validated
 @ConfigurationProperties("relaygate.server")
 public record ServerTimeoutProperties(
         @NotNull @PositiveDuration @DefaultValue("10s") Duration readTimeout,
-        @NotNull @PositiveDuration @DefaultValue("30s") Duration requestTimeout) {
+        @NotNull @PositiveDuration @DefaultValue("30s") Duration requestTimeout,
+        @NotNull @PositiveDuration @DefaultValue("60s") Duration idleTimeout) {
 }

@@ -30,6 +30,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.relaygate.gateway.auth.ResolvedKey;
+import dev.relaygate.gateway.io.ConnectionTimeouts;
 import dev.relaygate.gateway.jsonrpc.JsonRpcAnswers;
 import dev.relaygate.gateway.jsonrpc.JsonRpcCall;
 import dev.relaygate.gateway.jsonrpc.JsonRpcErrorCode;
@@ -125,7 +126,8 @@ final class SocketSession implements HotPath.LocalCalls {
             // The HTTP server's read and idle timeouts were for the upgrade request: left in place, the read timeout
             // (relaygate.server.read-timeout, 10 s) closed every socket quieter than that, pings being every 30 s.
             // A socket has its own: idle-timeout, measured from pongs and messages.
-            for (String timeout : List.of(NettyPipeline.ReadTimeoutHandler, NettyPipeline.IdleTimeoutHandler)) {
+            for (String timeout : List.of(ConnectionTimeouts.NAME, NettyPipeline.ReadTimeoutHandler,
+                    NettyPipeline.IdleTimeoutHandler)) {
                 if (pipeline.get(timeout) != null) {
                     pipeline.remove(timeout);
                 }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,17 +25,24 @@ class ResponseDeadlineTest {
 
     private final List<Throwable> failures = new ArrayList<>();
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(deadline, new ChannelInboundHandlerAdapter() {
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failures.add(cause);
-        }
+    private final EmbeddedChannel channel = new EmbeddedChannel();
 
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-    });
+    /** Time moves only when a test moves it. */
+    @BeforeEach
+    void connect() {
+        channel.freezeTime();
+        channel.pipeline().addLast(deadline, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                failures.add(cause);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
+    }
 
     @Test
     void aRequestWithoutAnAnswerFailsWithAReadTimeoutAndItsConnectionCloses() {
