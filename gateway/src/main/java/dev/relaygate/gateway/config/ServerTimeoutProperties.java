@@ -12,9 +12,10 @@ import dev.relaygate.gateway.validation.PositiveDuration;
 /**
  * Bounds on slow clients, so that none can hold a connection or a buffer for long.
  *
- * @param readTimeout longest pause while reading a request (headers or body)
+ * @param readTimeout longest pause while reading a request's body, once its head is in (the connection is closed)
  * @param requestTimeout longest time to receive one whole request
- * @param idleTimeout a keep-alive connection with no request under way is closed after this long
+ * @param idleTimeout a keep-alive connection with no request under way and nothing left to answer is closed after
+ *     this long; it also bounds a client that never finishes a request's head
  */
 @Validated
 @ConfigurationProperties("relaygate.server")
