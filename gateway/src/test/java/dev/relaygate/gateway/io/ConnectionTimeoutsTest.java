@@ -1,13 +1,10 @@
 package dev.relaygate.gateway.io;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -20,6 +17,8 @@ import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.relaygate.gateway.testsupport.FailureRecorder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConnectionTimeoutsTest {
 
-    private final List<Throwable> failures = new ArrayList<>();
+    private final FailureRecorder recorder = new FailureRecorder();
+
+    private final List<Throwable> failures = recorder.failures();
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
@@ -36,18 +37,7 @@ class ConnectionTimeoutsTest {
     @BeforeEach
     void connect() {
         channel.freezeTime();
-        channel.pipeline().addLast(new ConnectionTimeouts(Duration.ofMillis(100), Duration.ofSeconds(1)),
-            new ChannelInboundHandlerAdapter() {
-                @Override
-                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    failures.add(cause);
-                }
-
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ReferenceCountUtil.release(msg);
-                }
-            });
+        channel.pipeline().addLast(new ConnectionTimeouts(Duration.ofMillis(100), Duration.ofSeconds(1)), recorder);
     }
 
     @Test

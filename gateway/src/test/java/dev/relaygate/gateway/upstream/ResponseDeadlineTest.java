@@ -1,20 +1,18 @@
 package dev.relaygate.gateway.upstream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
-import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.relaygate.gateway.testsupport.FailureRecorder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,25 +21,17 @@ class ResponseDeadlineTest {
 
     private final ResponseDeadline deadline = new ResponseDeadline();
 
-    private final List<Throwable> failures = new ArrayList<>();
+    private final FailureRecorder recorder = new FailureRecorder();
+
+    private final List<Throwable> failures = recorder.failures();
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
-    /** Time moves only when a test moves it. */
+    /** Time moves only when a test moves it: the handler's clock starts when it is added, frozen. */
     @BeforeEach
     void connect() {
         channel.freezeTime();
-        channel.pipeline().addLast(deadline, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                failures.add(cause);
-            }
-
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ReferenceCountUtil.release(msg);
-            }
-        });
+        channel.pipeline().addLast(deadline, recorder);
     }
 
     @Test
