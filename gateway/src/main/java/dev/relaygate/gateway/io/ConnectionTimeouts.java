@@ -109,7 +109,8 @@ public final class ConnectionTimeouts extends ChannelDuplexHandler {
 
     private void expire() {
         timer = null;
-        if (!context.channel().isActive()) {
+        // Removed (a WebSocket upgrade) or closed meanwhile: nothing to time any more.
+        if (context.isRemoved() || !context.channel().isActive()) {
             return;
         }
         long now = ticker.nanoTime();

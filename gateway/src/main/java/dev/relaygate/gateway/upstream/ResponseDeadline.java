@@ -122,7 +122,7 @@ final class ResponseDeadline extends ChannelDuplexHandler {
 
     private void expire() {
         timer = null;
-        if (timeoutNanos == 0) {
+        if (timeoutNanos == 0 || context.isRemoved()) {
             return;
         }
         long now = ticker.nanoTime();
