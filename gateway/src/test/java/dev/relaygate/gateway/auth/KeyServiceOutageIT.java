@@ -54,7 +54,7 @@ class KeyServiceOutageIT {
             }
         }
 
-        String output = logs.getAll();
+        String output = withoutOtherContextsRetries(logs.getAll());
         long lines = output.lines().filter(line -> line.contains("KeySnapshot cannot be loaded")).count();
         assertThat(lines).as("the outage, logged at most once per 10 s").isBetween(1L, 2L);
         assertThat(output).doesNotContain("Exception thrown during asynchronous load").doesNotContain("\tat ");
@@ -72,5 +72,25 @@ class KeyServiceOutageIT {
                 "--relaygate.chains[0].family=evm",
                 "--relaygate.chains[0].upstreams[0].url=http://127.0.0.1:" + FreePorts.loopback() + "/",
                 "--relaygate.cache.enabled=false");
+    }
+
+    /**
+     * The captured output without what Lettuce clients of other test classes' cached contexts log while they retry a
+     * Redis Cluster that was stopped (a WARN with a stack trace from the topology refresh, now and then): not this
+     * gateway's lines, whose stack traces are the point of the check.
+     */
+    private static String withoutOtherContextsRetries(String output) {
+        StringBuilder kept = new StringBuilder();
+        boolean skipping = false;
+        for (String line : output.lines().toList()) {
+            if (line.matches("^\\d{4}-\\d{2}-\\d{2}T.*")) {
+                skipping = line.contains("i.l.c.c.t.DefaultClusterTopologyRefresh")
+                        || line.contains("i.l.c.c.ClusterTopologyRefreshScheduler");
+            }
+            if (!skipping) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
     }
 }
