@@ -16,6 +16,9 @@ final class LatencyWindow {
 
     private final long[] samples = new long[SIZE];
 
+    /** The window sorted, reused by each recomputation (guarded by this). */
+    private final long[] sorted = new long[SIZE];
+
     private int count;
 
     private volatile long p95 = -1;
@@ -24,9 +27,10 @@ final class LatencyWindow {
         samples[count % SIZE] = nanos;
         count++;
         if (count >= EVERY && count % EVERY == 0) {
-            long[] sorted = Arrays.copyOf(samples, Math.min(count, SIZE));
-            Arrays.sort(sorted);
-            p95 = sorted[(int) Math.ceil(sorted.length * 0.95) - 1];
+            int length = Math.min(count, SIZE);
+            System.arraycopy(samples, 0, sorted, 0, length);
+            Arrays.sort(sorted, 0, length);
+            p95 = sorted[(int) Math.ceil(length * 0.95) - 1];
         }
     }
 
