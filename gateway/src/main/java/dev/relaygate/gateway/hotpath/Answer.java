@@ -14,7 +14,7 @@ import dev.relaygate.gateway.jsonrpc.JsonRpcId;
  * @param contentType the Content-Type, or {@code null} for an answer without a body
  * @param headers header names and values, alternating
  */
-record Answer(int status, String contentType, byte[] body, List<String> headers) {
+record Answer(int status, String contentType, byte[] body, List<CharSequence> headers) {
 
     static final String JSON = "application/json";
 
@@ -35,13 +35,13 @@ record Answer(int status, String contentType, byte[] body, List<String> headers)
         return new Answer(status, null, NO_BODY, new ArrayList<>(12));
     }
 
-    Answer header(String name, String value) {
+    Answer header(CharSequence name, CharSequence value) {
         headers.add(name);
         headers.add(value);
         return this;
     }
 
-    Answer headers(List<String> more) {
+    Answer headers(List<? extends CharSequence> more) {
         headers.addAll(more);
         return this;
     }

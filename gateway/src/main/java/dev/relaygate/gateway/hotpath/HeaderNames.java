@@ -1,5 +1,10 @@
 package dev.relaygate.gateway.hotpath;
 
+import io.netty.util.AsciiString;
+
+import dev.relaygate.gateway.observability.RequestIds;
+import dev.relaygate.gateway.observability.ResponseHygieneFilter;
+
 /** The HTTP header names the JSON-RPC endpoint reads and writes, defined once. */
 public final class HeaderNames {
 
@@ -63,5 +68,59 @@ public final class HeaderNames {
             + QUOTA_USED + ", " + QUOTA_LIMIT + ", " + QUOTA_RESET + ", " + UPSTREAM_ATTEMPTS + ", " + CACHE;
 
     private HeaderNames() {
+    }
+
+    /**
+     * The names (and constant values) the {@code /v1} route reads or writes on every request, as Netty's
+     * {@link AsciiString}: hashed once instead of at each lookup or insertion, compared and validated byte by byte, and
+     * copied into the response as bytes. The same strings as above.
+     */
+    static final class Ascii {
+
+        static final AsciiString REQUEST_ID = AsciiString.cached(RequestIds.HEADER);
+
+        static final AsciiString API_KEY = AsciiString.cached(HeaderNames.API_KEY);
+
+        static final AsciiString ORIGIN = AsciiString.cached(HeaderNames.ORIGIN);
+
+        static final AsciiString FORWARDED_FOR = AsciiString.cached(HeaderNames.FORWARDED_FOR);
+
+        static final AsciiString CONTENT_TYPE_OPTIONS = AsciiString.cached(
+                ResponseHygieneFilter.CONTENT_TYPE_OPTIONS_HEADER);
+
+        static final AsciiString NOSNIFF = AsciiString.cached(ResponseHygieneFilter.CONTENT_TYPE_OPTIONS);
+
+        static final AsciiString NO_STORE = AsciiString.cached(ResponseHygieneFilter.CACHE_CONTROL);
+
+        static final AsciiString RATE_LIMIT_LIMIT = AsciiString.cached(HeaderNames.RATE_LIMIT_LIMIT);
+
+        static final AsciiString RATE_LIMIT_REMAINING = AsciiString.cached(HeaderNames.RATE_LIMIT_REMAINING);
+
+        static final AsciiString RATE_LIMIT_RESET = AsciiString.cached(HeaderNames.RATE_LIMIT_RESET);
+
+        static final AsciiString QUOTA_USED = AsciiString.cached(HeaderNames.QUOTA_USED);
+
+        static final AsciiString QUOTA_LIMIT = AsciiString.cached(HeaderNames.QUOTA_LIMIT);
+
+        static final AsciiString QUOTA_RESET = AsciiString.cached(HeaderNames.QUOTA_RESET);
+
+        static final AsciiString UPSTREAM_ATTEMPTS = AsciiString.cached(HeaderNames.UPSTREAM_ATTEMPTS);
+
+        /** The values of {@link #UPSTREAM_ATTEMPTS} up to 9; a request is rarely sent more often. */
+        private static final AsciiString[] SMALL_COUNTS = new AsciiString[10];
+
+        static {
+            for (int i = 0; i < SMALL_COUNTS.length; i++) {
+                SMALL_COUNTS[i] = AsciiString.cached(Integer.toString(i));
+            }
+        }
+
+        private Ascii() {
+        }
+
+        /** {@code count} as a header value. */
+        static CharSequence count(int count) {
+            return count >= 0 && count < SMALL_COUNTS.length ? SMALL_COUNTS[count] : Integer.toString(count);
+        }
     }
 }

@@ -326,7 +326,7 @@ public final class HotPath {
         }
         return onLoop(decided, request)
             .flatMap(limit -> {
-                List<String> headers = rateLimitHeaders(limit, cors);
+                List<CharSequence> headers = rateLimitHeaders(limit, cors);
                 if (!limit.allowed()) {
                     usage.record(UsageRecord.rateLimited(clock.instant(), request.requestId(),
                             key.key().organizationId(), key.key().keyId(), key.plan().planId(), chain.id(),
@@ -434,7 +434,7 @@ public final class HotPath {
                     answered[0] = partial ? new UpstreamResponse(answer.status(), answer.contentType(), answer.body())
                             : sent.response();
                 }
-                answer.header(HeaderNames.UPSTREAM_ATTEMPTS, Integer.toString(sent.attempts()));
+                answer.header(HeaderNames.Ascii.UPSTREAM_ATTEMPTS, HeaderNames.Ascii.count(sent.attempts()));
                 return lookup == null ? answer
                         : answer.header(HeaderNames.CACHE, partial ? HeaderNames.CACHE_PARTIAL : HeaderNames.CACHE_MISS);
             })
@@ -526,21 +526,21 @@ public final class HotPath {
         return invalid;
     }
 
-    private static List<String> rateLimitHeaders(RateLimitDecision decision, List<String> cors) {
+    private static List<CharSequence> rateLimitHeaders(RateLimitDecision decision, List<String> cors) {
         RateLimitDecision.QuotaState quota = decision.quota();
-        List<String> headers = new ArrayList<>((quota.present() ? 12 : 6) + cors.size());
-        headers.add(HeaderNames.RATE_LIMIT_LIMIT);
+        List<CharSequence> headers = new ArrayList<>((quota.present() ? 12 : 6) + cors.size());
+        headers.add(HeaderNames.Ascii.RATE_LIMIT_LIMIT);
         headers.add(Long.toString(decision.limit()));
-        headers.add(HeaderNames.RATE_LIMIT_REMAINING);
+        headers.add(HeaderNames.Ascii.RATE_LIMIT_REMAINING);
         headers.add(Long.toString(decision.remaining()));
-        headers.add(HeaderNames.RATE_LIMIT_RESET);
+        headers.add(HeaderNames.Ascii.RATE_LIMIT_RESET);
         headers.add(Long.toString(decision.resetSeconds()));
         if (quota.present()) {
-            headers.add(HeaderNames.QUOTA_USED);
+            headers.add(HeaderNames.Ascii.QUOTA_USED);
             headers.add(Long.toString(quota.used()));
-            headers.add(HeaderNames.QUOTA_LIMIT);
+            headers.add(HeaderNames.Ascii.QUOTA_LIMIT);
             headers.add(Long.toString(quota.limit()));
-            headers.add(HeaderNames.QUOTA_RESET);
+            headers.add(HeaderNames.Ascii.QUOTA_RESET);
             headers.add(Long.toString(quota.resetSeconds()));
         }
         headers.addAll(cors);

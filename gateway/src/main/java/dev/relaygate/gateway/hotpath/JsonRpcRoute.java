@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.EventExecutor;
@@ -28,7 +29,6 @@ import dev.relaygate.gateway.jsonrpc.JsonRpcId;
 import dev.relaygate.gateway.observability.RequestIds;
 import dev.relaygate.gateway.observability.RequestTrace;
 import dev.relaygate.gateway.observability.RequestTracing;
-import dev.relaygate.gateway.observability.ResponseHygieneFilter;
 
 /**
  * Serves {@code /v1/…} straight on Reactor Netty, ahead of WebFlux and Spring Cloud Gateway (a
@@ -69,11 +69,11 @@ final class JsonRpcRoute implements NettyRouteProvider {
 
     private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
         HttpHeaders in = request.requestHeaders();
-        String requestId = RequestIds.accept(in.get(RequestIds.HEADER));
+        String requestId = RequestIds.accept(in.get(HeaderNames.Ascii.REQUEST_ID));
         response.responseHeaders()
-            .set(RequestIds.HEADER, requestId)
-            .set(HttpHeaderNames.CACHE_CONTROL, ResponseHygieneFilter.CACHE_CONTROL)
-            .set(ResponseHygieneFilter.CONTENT_TYPE_OPTIONS_HEADER, ResponseHygieneFilter.CONTENT_TYPE_OPTIONS);
+            .set(HeaderNames.Ascii.REQUEST_ID, requestId)
+            .set(HttpHeaderNames.CACHE_CONTROL, HeaderNames.Ascii.NO_STORE)
+            .set(HeaderNames.Ascii.CONTENT_TYPE_OPTIONS, HeaderNames.Ascii.NOSNIFF);
         if (sockets != null && request.method().equals(HttpMethod.GET) && SocketSessions.isUpgrade(in)) {
             return sockets.upgrade(request, response, requestId)
                 .onErrorResume(failure -> {
@@ -114,7 +114,7 @@ final class JsonRpcRoute implements NettyRouteProvider {
         }
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.OPTIONS)) {
-            return hotPath.preflight(path, in.get(HeaderNames.ORIGIN));
+            return hotPath.preflight(path, in.get(HeaderNames.Ascii.ORIGIN));
         }
         if (!method.equals(HttpMethod.POST)) {
             return Mono.just(Answer.error(JsonRpcErrorCode.HTTP_METHOD_NOT_ALLOWED, JsonRpcId.NULL, null)
@@ -124,9 +124,10 @@ final class JsonRpcRoute implements NettyRouteProvider {
         // Called on the event loop that read the request: Netty knows it without a lookup on the connection.
         EventExecutor loop = ThreadExecutorMap.currentExecutor();
         return BoundedBody.read(request.receive(), declared, maxBodyBytes, BodyTooLarge::new)
-            .flatMap(body -> hotPath.handle(new GatewayRequest(requestId, path, body, in.get(HeaderNames.API_KEY),
-                    in.get(HttpHeaderNames.AUTHORIZATION), in.get(HeaderNames.ORIGIN), address(request.remoteAddress()),
-                    in.get(HeaderNames.FORWARDED_FOR), trace, loop)))
+            .flatMap(body -> hotPath.handle(new GatewayRequest(requestId, path, body,
+                    in.get(HeaderNames.Ascii.API_KEY), in.get(HttpHeaderNames.AUTHORIZATION),
+                    in.get(HeaderNames.Ascii.ORIGIN), address(request.remoteAddress()),
+                    in.get(HeaderNames.Ascii.FORWARDED_FOR), trace, loop)))
             .onErrorResume(BodyTooLarge.class, tooLarge -> Mono.just(Answer.error(JsonRpcErrorCode.BODY_TOO_LARGE,
                     JsonRpcId.NULL, "at most " + maxBodyBytes + " bytes")));
     }
@@ -135,14 +136,16 @@ final class JsonRpcRoute implements NettyRouteProvider {
     static Mono<Void> write(HttpServerResponse response, Answer answer) {
         response.status(answer.status());
         HttpHeaders out = response.responseHeaders();
-        List<String> headers = answer.headers();
+        List<CharSequence> headers = answer.headers();
         for (int i = 0; i < headers.size(); i += 2) {
             out.add(headers.get(i), headers.get(i + 1));
         }
         if (answer.contentType() == null) {
             return response.send().then();
         }
-        out.set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        // The usual one as Netty's constant: copied as bytes, not validated and encoded character by character.
+        out.set(HttpHeaderNames.CONTENT_TYPE,
+                Answer.JSON.equals(answer.contentType()) ? HttpHeaderValues.APPLICATION_JSON : answer.contentType());
         out.setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
         return response.send(Mono.just(Unpooled.wrappedBuffer(answer.body()))).then();
     }
