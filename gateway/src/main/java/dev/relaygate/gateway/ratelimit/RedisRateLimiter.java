@@ -3,7 +3,6 @@ package dev.relaygate.gateway.ratelimit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,14 +23,14 @@ import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.lettuce.core.RedisConnectionException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.ThreadExecutorMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import dev.relaygate.gateway.io.Timers;
 
 /**
  * Token buckets in Redis, one per organization, shared by every gateway instance, through bucket4j's async
@@ -183,23 +182,19 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     /**
-     * Fails {@code answer} with a {@link TimeoutException} unless it completes within {@code nanos}. On an event loop
-     * (where requests are decided) the timer is a task on that loop: an entry in its queue, no other thread to wake.
-     * {@code CompletableFuture.orTimeout} hands every timer to one shared scheduler thread and wakes it: measured at
-     * about 1 % of the gateway's CPU on a 2-core machine although few decisions wait for Redis. The task is not
-     * cancelled when the answer comes (on a Lettuce thread, where cancelling would have to wake the loop); firing
-     * after it, it changes nothing. Reactor's {@code timeout()} is not used: it names itself with a regex on every use.
+     * Fails {@code answer} with a {@link TimeoutException} unless it completes within {@code nanos}. The timer is a
+     * task on the request's event loop ({@link Timers}): an entry in its queue, no other thread to wake, where
+     * {@code CompletableFuture.orTimeout} hands every timer to one shared scheduler thread and wakes it (measured at
+     * about 1 % of the gateway's CPU on a 2-core machine although few decisions wait for Redis). It is not cancelled
+     * when the answer comes (on a Lettuce thread, where cancelling would have to wake the loop); firing after it, it
+     * changes nothing. Reactor's {@code timeout()} is not used: it names itself with a regex on every use.
      */
     private static <T> CompletableFuture<T> withTimeout(CompletableFuture<T> answer, long nanos) {
-        EventExecutor loop = ThreadExecutorMap.currentExecutor();
-        if (loop == null) {
-            return answer.orTimeout(nanos, TimeUnit.NANOSECONDS);
-        }
-        loop.schedule(() -> {
+        Timers.current().schedule(() -> {
             if (!answer.isDone()) {
                 answer.completeExceptionally(new TimeoutException("no answer from Redis within the command timeout"));
             }
-        }, nanos, TimeUnit.NANOSECONDS);
+        }, nanos);
         return answer;
     }
 

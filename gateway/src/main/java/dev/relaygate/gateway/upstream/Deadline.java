@@ -7,6 +7,8 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
+import dev.relaygate.gateway.io.Timers;
+
 /**
  * A call cut off at a deadline: its value or error if it ends in time, else a {@link TimeoutException} and the call
  * cancelled. What Reactor's {@code timeout(Duration)} does, on {@link Timers} of the caller's choosing, and without

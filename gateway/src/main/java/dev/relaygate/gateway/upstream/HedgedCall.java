@@ -11,6 +11,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
+import dev.relaygate.gateway.io.Timers;
+
 /**
  * A call and its hedge racing for one answer: the first call is sent at once, the hedge after a delay unless the
  * first has answered or failed by then, and the first value is the answer, handed on at once. Unlike

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
+import dev.relaygate.gateway.io.Timers;
 import dev.relaygate.gateway.observability.RequestTrace;
 import dev.relaygate.gateway.routing.ChainProperties;
 

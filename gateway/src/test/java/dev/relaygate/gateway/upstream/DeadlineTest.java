@@ -11,6 +11,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+import dev.relaygate.gateway.io.Timers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A call cut off at its deadline, on virtual time. */

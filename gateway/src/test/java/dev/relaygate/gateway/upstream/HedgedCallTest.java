@@ -12,6 +12,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+import dev.relaygate.gateway.io.Timers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The race of a call and its hedge, on virtual time: who answers, who is cancelled, and when. */

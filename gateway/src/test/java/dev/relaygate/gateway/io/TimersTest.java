@@ -1,4 +1,4 @@
-package dev.relaygate.gateway.upstream;
+package dev.relaygate.gateway.io;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package dev.relaygate.gateway.upstream;
+package dev.relaygate.gateway.io;
 
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +14,10 @@ import reactor.core.scheduler.Schedulers;
  * loop that serves the request they cost a heap entry on that loop and nothing more: no lock, and no other thread to
  * wake, as Reactor's parallel scheduler needs for each task it is given (measured: about 4 % of the gateway's CPU on
  * a chain of two upstreams, issue #17). Answers come back on the caller's loop, so a timer is mostly cancelled there.
+ * Used by the upstream router and by the rate limiter's wait for Redis.
  */
 @FunctionalInterface
-interface Timers {
+public interface Timers {
 
     /** Runs {@code task} after {@code delayNanos} unless the returned handle is disposed first. */
     Disposable schedule(Runnable task, long delayNanos);
